@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# ipctrace build.  Everything goes to $(OUTPUT) (default build/).
+#   make [V=1]            ipctrace and the workload programs
+#   make check            unit, integration (root) and whole-binary tests
+#   make check-unit       cmocka unit tests only (no root needed)
+#   make check-asan       unit tests built with ASan/UBSan (in build/asan)
+#   make install          PREFIX=/usr/local DESTDIR=
+#   make vmlinux          regenerate vmlinux/$(uname -m)/vmlinux.h from this kernel
+#   LIBBPF_STATIC=0       link libbpf dynamically
+
+OUTPUT ?= build
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PYTHON ?= python3
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBBPF_STATIC ?= 1
+
+UNAME_M := $(shell uname -m)
+BPF_ARCH := $(shell echo $(UNAME_M) | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
+VMLINUX_DIR := vmlinux/$(UNAME_M)
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+CFLAGS ?= -g -O2
+WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) -fno-omit-frame-pointer \
+	-Iinclude -Isrc -I$(OUTPUT) -DIPCTRACE_VERSION='"$(VERSION)"' -MMD -MP $(EXTRA_CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
+ifeq ($(LIBBPF_STATIC),1)
+LIBBPF_LIB := -Wl,-Bstatic -lbpf -Wl,-Bdynamic
+else
+LIBBPF_LIB := -lbpf
+endif
+LDLIBS := $(LIBBPF_LIB) -lelf -lz -lm
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(VMLINUX_DIR) -Iinclude \
+	-Wall -Werror -Wno-unused-function -MMD -MP $(EXTRA_BPF_CFLAGS)
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+SKEL := $(OUTPUT)/ipctrace.skel.h
+
+SRCS := $(wildcard src/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))
+LIB := $(OUTPUT)/libipctrace.a
+BIN := $(OUTPUT)/ipctrace
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+UNIT_HELPER_SRCS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_HELPER_SRCS))
+
+# Workloads: one program per tools/<name>/ directory, built with frame pointers
+# so that user stacks unwind through them.
+TOOL_DIRS := $(patsubst %/,%,$(dir $(wildcard tools/*/*.c)))
+TOOL_NAMES := $(sort $(notdir $(TOOL_DIRS)))
+TOOL_BINS := $(patsubst %,$(OUTPUT)/tools/%,$(TOOL_NAMES))
+TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(EXTRA_CFLAGS)
+
+.DELETE_ON_ERROR:
+.PHONY: all clean check check-unit check-integration check-cli check-asan install \
+	uninstall vmlinux tools
+
+all: $(BIN) tools
+
+tools: $(TOOL_BINS)
+
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/tools:
+	$(Q)mkdir -p $@
+
+# BPF: compile each object, link them into one, generate one skeleton.
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/ipctrace.bpf.o: $(BPF_OBJS) | $(OUTPUT)
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(SKEL): $(OUTPUT)/ipctrace.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name ipctrace_bpf > $@
+
+# Userspace.  Every object waits for the skeleton (order-only) on a clean
+# build; afterwards the .d files carry the real dependencies.
+$(OUTPUT)/src/%.o: src/%.c | $(OUTPUT)/src $(SKEL)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(OUTPUT)/src/main.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
+
+# Unit tests (cmocka): tests/unit/test_X.c links against the library and
+# any shared helper sources in tests/unit/.
+$(OUTPUT)/tests/%.o: tests/unit/%.c | $(OUTPUT)/tests $(SKEL)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(OUTPUT)/tests/test_%: $(OUTPUT)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+$(OUTPUT)/tools/%: | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TOOL_CFLAGS) $(filter %.c,$^) -o $@ -pthread -lrt
+
+define tool_deps
+$(OUTPUT)/tools/$(1): $(wildcard tools/$(1)/*.c tools/$(1)/*.h)
+endef
+$(foreach t,$(TOOL_NAMES),$(eval $(call tool_deps,$(t))))
+
+check-unit: $(UNIT_BINS)
+	$(Q)set -e; fail=0; for t in $(UNIT_BINS); do \
+		printf '  %-8s %s\n' UNIT $$t; \
+		$$t || fail=1; \
+	done; exit $$fail
+
+check-asan:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)/asan LIBBPF_STATIC=$(LIBBPF_STATIC) \
+		CFLAGS='-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' check-unit
+
+check-integration: $(BIN) tools
+	$(Q)$(PYTHON) tests/integration/run.py --build $(OUTPUT)
+
+check: check-unit check-asan check-integration
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ipctrace
+	install -m 0644 man/ipctrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipctrace.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ipctrace $(DESTDIR)$(PREFIX)/share/man/man8/ipctrace.8
+
+vmlinux:
+	$(Q)tools/gen-vmlinux.sh $(VMLINUX_DIR)/vmlinux.h
+
+clean:
+	$(call msg,CLEAN,$(OUTPUT))
+	$(Q)rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d)

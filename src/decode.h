@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * decode: checks that a record is what its header says before anything
+ * looks inside it, for records from the ring buffer, from a recording file
+ * or built by tests alike.
+ */
+#ifndef IPCTRACE_DECODE_H
+#define IPCTRACE_DECODE_H
+
+#include <stddef.h>
+#include "ipctrace_abi.h"
+
+/*
+ * Exact size of a fixed-size record type, or the minimum for variable ones
+ * (IPC_REC_STACK: header + nr, up to IPC_MAX_STACK frames).  0 if unknown.
+ */
+size_t ipc_rec_size(unsigned int type);
+
+/*
+ * 0 if rec/len is a well-formed record: known type, right size, op and sys
+ * in range, NUL-terminated strings (comm, names) within their arrays, stack
+ * nr <= IPC_MAX_STACK.  -EBADMSG otherwise, with a reason in why (may be NULL).
+ */
+int ipc_rec_check(const void *rec, size_t len, char *why, size_t whylen);
+
+/* The object a record is about, or NULL (futex, signal, proc records have none). */
+const struct ipc_obj *ipc_rec_obj(const struct ipc_hdr *rec);
+
+/* Bytes moved by a data record (IO: bytes, MQ send/receive: ret when >= 0), else 0. */
+__u64 ipc_rec_bytes(const struct ipc_hdr *rec);
+
+#endif /* IPCTRACE_DECODE_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * names: the stable names of everything ipctrace prints (operations,
+ * object kinds, families), and the kernel's names for errno values,
+ * signals, si_code values and futex commands.
+ */
+#ifndef IPCTRACE_NAMES_H
+#define IPCTRACE_NAMES_H
+
+#include <stddef.h>
+
+/* "pipe_write"... or NULL for an unknown op. */
+const char *ipc_op_name(unsigned int op);
+/* enum ipc_op for a name, or -ENOENT. */
+int ipc_op_from_name(const char *name);
+/* The family an op belongs to (enum ipc_family), or -1 for proc/fd/snapshot ops. */
+int ipc_op_family(unsigned int op);
+/* Whether an op can block (waits, reads, receives, accept, connect...). */
+int ipc_op_can_block(unsigned int op);
+
+/* Syscall or hook name: "write", "sendmsg", "signal_generate"... or NULL. */
+const char *ipc_sys_name(unsigned int sys);
+/* enum ipc_sys for a syscall name, or -ENOENT. */
+int ipc_sys_from_name(const char *name);
+
+/* "pipe", "fifo", "unix", "tcp", "udp", "inet", "sock", "mq", "futex", "sem", "other". */
+const char *ipc_obj_kind_name(unsigned int kind);
+
+/* "pipe", "mq", "futex", "signal", "socket", "sem" (enum ipc_family) or NULL. */
+const char *ipc_family_name(unsigned int fam);
+int ipc_family_from_name(const char *name);	/* or -ENOENT */
+
+/* "EAGAIN" for 11 (positive errno), or NULL when unknown. */
+const char *ipc_errno_name(int err);
+
+/* "SIGUSR1"; realtime ones as "SIGRTMIN+3" (written in buf).  Returns buf. */
+const char *ipc_signal_name(int sig, char *buf, size_t len);
+/* Signal number from "SIGUSR1", "USR1", "10", "SIGRTMIN+2"; or -EINVAL. */
+int ipc_signal_from_name(const char *name);
+
+/* signal_generate result: "delivered", "ignored", "already_pending", "overflow_fail", "lose_info". */
+const char *ipc_sig_result_name(int result);
+/* si_code for a signal: "SI_USER", "SI_QUEUE", "SI_TKILL", "SI_KERNEL", "CLD_EXITED"... into buf. */
+const char *ipc_si_code_name(int sig, int code, char *buf, size_t len);
+
+/*
+ * futex(2) op word: "FUTEX_WAIT_BITSET|FUTEX_PRIVATE_FLAG|FUTEX_CLOCK_REALTIME"
+ * into buf; unknown commands as "FUTEX_0x1f".  Returns buf.
+ */
+const char *ipc_futex_cmd_name(unsigned int cmd, char *buf, size_t len);
+/* The ipctrace op (enum ipc_op) a futex(2) op word maps to. */
+unsigned int ipc_futex_cmd_op(unsigned int cmd);
+
+/* AF_* name: "AF_UNIX", "AF_INET"...; SOCK_* type: "SOCK_STREAM"... or NULL. */
+const char *ipc_af_name(unsigned int family);
+const char *ipc_socktype_name(unsigned int type);
+
+#endif /* IPCTRACE_NAMES_H */
