@@ -160,3 +160,56 @@ clean:
 	$(Q)rm -rf $(OUTPUT)
 
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d)
+
+# --- symbolizer test fixtures ---
+# Small ELF files that tests/unit/test_syms.c symbolizes: a PIE program
+# linked against a shared library, the same program as ET_EXEC (-no-pie),
+# a stripped copy, and a root directory holding that copy as /bin/fx_stripped
+# with its separate debug file under /usr/lib/debug/.build-id/.  Not built
+# with $(CFLAGS): the sanitizer build must not change what the fixtures look
+# like.  Order-only, so that the link rule's $^ does not see them; the test
+# finds them through SYMS_FIXTURE_DIR.
+STRIP ?= strip
+OBJCOPY ?= objcopy
+READELF ?= readelf
+SYMS_FIXTURE_DIR := $(OUTPUT)/tests/fixtures
+SYMS_FIXTURES := $(addprefix $(SYMS_FIXTURE_DIR)/,libfx.so fx_pie fx_nopie fx_stripped \
+	debugroot/bin/fx_stripped)
+SYMS_FIXTURE_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Wl,--build-id
+SYMS_FIXTURE_DEPS := tests/unit/fixtures/fx_app.c tests/unit/fixtures/fx_lib.h \
+	$(SYMS_FIXTURE_DIR)/libfx.so
+
+$(SYMS_FIXTURE_DIR):
+	$(Q)mkdir -p $@
+
+$(SYMS_FIXTURE_DIR)/libfx.so: tests/unit/fixtures/fx_lib.c tests/unit/fixtures/fx_lib.h \
+		| $(SYMS_FIXTURE_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SYMS_FIXTURE_CFLAGS) -fPIC -shared $< -o $@
+
+$(SYMS_FIXTURE_DIR)/fx_pie: $(SYMS_FIXTURE_DEPS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SYMS_FIXTURE_CFLAGS) -fPIE -pie $< -L$(SYMS_FIXTURE_DIR) -lfx \
+		-Wl,-rpath,'$$ORIGIN' -o $@
+
+$(SYMS_FIXTURE_DIR)/fx_nopie: $(SYMS_FIXTURE_DEPS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SYMS_FIXTURE_CFLAGS) -fno-PIE -no-pie $< -L$(SYMS_FIXTURE_DIR) -lfx \
+		-Wl,-rpath,'$$ORIGIN' -o $@
+
+$(SYMS_FIXTURE_DIR)/fx_stripped: $(SYMS_FIXTURE_DIR)/fx_pie
+	$(call msg,STRIP,$@)
+	$(Q)$(STRIP) --strip-all $< -o $@
+
+$(SYMS_FIXTURE_DIR)/debugroot/bin/fx_stripped: $(SYMS_FIXTURE_DIR)/fx_stripped
+	$(call msg,GEN,$(SYMS_FIXTURE_DIR)/debugroot)
+	$(Q)id=$$($(READELF) -n $< | sed -n 's/.*Build ID: *//p') && test -n "$$id" && \
+		dir=$(SYMS_FIXTURE_DIR)/debugroot/usr/lib/debug/.build-id/$$(echo $$id | cut -c1-2) && \
+		mkdir -p $$dir $(@D) && \
+		$(OBJCOPY) --only-keep-debug $(SYMS_FIXTURE_DIR)/fx_pie \
+			$$dir/$$(echo $$id | cut -c3-).debug && \
+		cp $< $@
+
+$(OUTPUT)/tests/test_syms: | $(SYMS_FIXTURES)
+$(OUTPUT)/tests/test_syms.o: ALL_CFLAGS += -DSYMS_FIXTURE_DIR='"$(abspath $(SYMS_FIXTURE_DIR))"'

@@ -1,12 +1,225 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Placeholder until the probes land: keeps the skeleton buildable. */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include "ipctrace_abi.h"
+/*
+ * ipctrace probes.
+ *
+ * Syscalls are seen through the two raw syscall tracepoints (tp_btf
+ * sys_enter/sys_exit): they need no tracefs, detach at once, and cost less
+ * per event than one tracepoint per syscall.  The entry records the
+ * arguments (and resolves fds while they are valid) in the inflight map;
+ * the exit builds the event in ring-buffer memory.  Every process pays for
+ * the first few instructions, so the rejection path is: syscall number not
+ * ours -> done; process not traced and object not watched -> done.
+ *
+ * Signals and process lifetimes come from their own tracepoints.
+ */
+#include "common.bpf.h"
+#include "arch.bpf.h"
+#include "obj.bpf.h"
+#include "exit.bpf.h"
+#include "io.bpf.h"
+#include "mq.bpf.h"
+#include "futex.bpf.h"
+#include "signal.bpf.h"
+#include "sem.bpf.h"
+#include "sched.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
-} events SEC(".maps");
+/* Syscalls another (untraced) process is traced for when it uses a watched object. */
+static __always_inline bool sys_watchable(__u8 sys)
+{
+	switch (sys) {
+	case IPC_SYS_READ ... IPC_SYS_VMSPLICE:
+	case IPC_SYS_CLOSE:
+	case IPC_SYS_MQ_TIMEDSEND ... IPC_SYS_MQ_GETSETATTR:
+	case IPC_SYS_FUTEX ... IPC_SYS_FUTEX_REQUEUE:
+	case IPC_SYS_SENDTO ... IPC_SYS_RECVMMSG:
+	case IPC_SYS_SEMOP:
+	case IPC_SYS_SEMTIMEDOP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Per-family entry work.  1 = not an operation we report: forget it. */
+static __noinline int enter_prepare(struct ipc_inflight *inf)
+{
+	switch (inf->sys) {
+	case IPC_SYS_READ ... IPC_SYS_VMSPLICE:
+	case IPC_SYS_CLOSE ... IPC_SYS_FCNTL:
+	case IPC_SYS_BIND ... IPC_SYS_ACCEPT4:
+	case IPC_SYS_SENDTO ... IPC_SYS_SHUTDOWN:
+		if (io_enter(inf))
+			return 1;
+		break;
+	case IPC_SYS_MQ_OPEN ... IPC_SYS_MQ_GETSETATTR:
+		if (mq_enter(inf))
+			return 1;
+		break;
+	case IPC_SYS_FUTEX ... IPC_SYS_FUTEX_REQUEUE:
+		/* peers are checked inside: the shared key is the watched object */
+		return futex_enter(inf);
+	case IPC_SYS_KILL ... IPC_SYS_PIDFD_SEND_SIGNAL:
+		signal_enter(inf);
+		break;
+	case IPC_SYS_SEMGET ... IPC_SYS_SEMCTL:
+		return sem_enter(inf);
+	default:
+		break;
+	}
+	if (!(inf->iflags & IPC_INF_PEER))
+		return 0;
+	return !obj_watched(&inf->obj) &&
+	       !((inf->sys == IPC_SYS_SPLICE || inf->sys == IPC_SYS_TEE) && obj_watched(&inf->obj2));
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
+{
+	struct ipc_inflight *inf;
+	__u64 pid_tgid;
+	__u32 zero = 0, tid;
+	bool peer = false;
+	__u8 sys;
+
+	if ((unsigned long)id >= IPC_SC_TABLE_SIZE)
+		return 0;
+	sys = sc_table[id];
+	if (!sys)
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (!proc_wanted(pid_tgid)) {
+		if (!watch_peers || !sys_watchable(sys))
+			return 0;
+		peer = true;
+	}
+	inf = bpf_map_lookup_elem(&scratch, &zero);
+	if (!inf)
+		return 0;
+	inf->sys = sys;
+	inf->iflags = peer ? IPC_INF_PEER : 0;
+	inf->args[0] = SC_ARG0(regs);
+	inf->args[1] = SC_ARG1(regs);
+	inf->args[2] = SC_ARG2(regs);
+	inf->args[3] = SC_ARG3(regs);
+	inf->args[4] = SC_ARG4(regs);
+	inf->args[5] = SC_ARG5(regs);
+	inf->word = 0;
+	inf->key_dev = 0;
+	inf->key_ino = 0;
+	inf->key_off = 0;
+	inf->obj.kind = IPC_OBJ_NONE;
+	inf->obj2.kind = IPC_OBJ_NONE;
+	if (enter_prepare(inf))
+		return 0;
+	tid = (__u32)pid_tgid;
+	inf->nvcsw = cur_nvcsw();
+	/* the timestamp last, so the duration excludes our own entry work */
+	inf->ts_ns = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&inflight, &tid, inf, BPF_ANY))
+		stat_inc(IPC_STAT_INFLIGHT_FULL);
+	return 0;
+}
+
+static __noinline void exit_dispatch(const struct xctx *x, const struct ipc_inflight *inf)
+{
+	switch (inf->sys) {
+	case IPC_SYS_READ ... IPC_SYS_VMSPLICE:
+	case IPC_SYS_SENDTO ... IPC_SYS_RECVMMSG:
+		io_exit(x, inf);
+		break;
+	case IPC_SYS_PIPE:
+	case IPC_SYS_PIPE2:
+	case IPC_SYS_SOCKETPAIR:
+		fd_pair_exit(x, inf);
+		break;
+	case IPC_SYS_OPEN ... IPC_SYS_OPENAT2:
+		fd_open_exit(x, inf);
+		break;
+	case IPC_SYS_CLOSE ... IPC_SYS_FCNTL:
+		fd_close_dup_exit(x, inf);
+		break;
+	case IPC_SYS_SOCKET:
+	case IPC_SYS_BIND ... IPC_SYS_ACCEPT4:
+	case IPC_SYS_SHUTDOWN:
+		sock_exit(x, inf);
+		break;
+	case IPC_SYS_MQ_OPEN ... IPC_SYS_MQ_GETSETATTR:
+		mq_exit(x, inf);
+		break;
+	case IPC_SYS_FUTEX ... IPC_SYS_FUTEX_REQUEUE:
+		futex_exit(x, inf);
+		break;
+	case IPC_SYS_KILL ... IPC_SYS_PIDFD_SEND_SIGNAL:
+		signal_send_exit(x, inf);
+		break;
+	case IPC_SYS_SEMGET ... IPC_SYS_SEMCTL:
+		sem_exit(x, inf);
+		break;
+	default:
+		break;
+	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct ipc_inflight *inf;
+	struct xctx x;
+	__u64 nr = SC_NR(regs);
+	__u32 tid;
+
+	if (nr >= IPC_SC_TABLE_SIZE || !sc_table[nr])
+		return 0;
+	x.pid_tgid = bpf_get_current_pid_tgid();
+	tid = (__u32)x.pid_tgid;
+	inf = bpf_map_lookup_elem(&inflight, &tid);
+	if (!inf)
+		return 0;
+	x.now = bpf_ktime_get_ns();
+	x.ctx = ctx;
+	x.ret = ret;
+	x.flags = 0;
+	if (inf->iflags & IPC_INF_PEER)
+		x.flags |= IPC_EVF_PEER;
+	/* a voluntary context switch during the call means it slept */
+	if (cur_nvcsw() != inf->nvcsw)
+		x.flags |= IPC_EVF_BLOCKED;
+	/* an entry left by a call whose exit we missed is not this call's */
+	if (inf->sys == sc_table[nr])
+		exit_dispatch(&x, inf);
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(ipc_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	return on_signal_generate(sig, info, task, group, result);
+}
+
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(ipc_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	return on_signal_deliver(sig, info, ka);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(ipc_proc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(ipc_proc_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, old_pid, bprm);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(ipc_proc_exit, struct task_struct *p)
+{
+	return on_exit(p);
+}

@@ -317,10 +317,10 @@ struct ipc_ev_signal {
 	__s32 target_tid;
 	__s32 result;		/* generate: enum ipc_sig_result; else -1 */
 	__u32 sflags;		/* IPC_SIGF_* */
-	__u32 si_pid;		/* sender pid as written in the siginfo */
-	__u32 si_uid;
-	__u64 sa_handler;	/* deliver: handler (0 default, 1 ignore) */
-	__u64 sa_flags;		/* deliver */
+	__u32 sender_pid;	/* sender pid as written in the siginfo */
+	__u32 sender_uid;
+	__u64 handler;		/* deliver: handler (0 default, 1 ignore) */
+	__u64 handler_flags;	/* deliver: sa_flags */
 	char target_comm[IPC_COMM_LEN];
 };
 
@@ -431,8 +431,7 @@ struct ipc_rec_fdsnap {
 /* Loss and health counters (enum ipc_stat), cumulative since start. */
 enum ipc_stat {
 	IPC_STAT_RB_DROPS = 0,		/* ring buffer reservation failed */
-	IPC_STAT_INFLIGHT_FULL,		/* entry could not be stored: exit unmatched */
-	IPC_STAT_EXIT_UNMATCHED,	/* exit without its entry (started before attach) */
+	IPC_STAT_INFLIGHT_FULL,		/* entry could not be stored: the operation is lost */
 	IPC_STAT_STACK_MISSED,		/* stack wanted but not captured */
 	IPC_STAT_READ_FAULT,		/* user/kernel memory read failed */
 	IPC_STAT_TARGETS_FULL,		/* a descendant could not be added to the filter */
@@ -457,6 +456,29 @@ struct ipc_rec_stats {
 struct ipc_watch_key {
 	__u64 a;
 	__u64 b;
+};
+
+/* ipc_inflight.iflags */
+#define IPC_INF_PEER		(1u << 0)	/* by a process outside the filter */
+#define IPC_INF_WORD_OK		(1u << 1)	/* word was read */
+#define IPC_INF_SHARED_KEY	(1u << 2)	/* key_* set: shared futex */
+
+/*
+ * A syscall in progress (value of the inflight map, key = tid): what the
+ * exit needs to build the event, and what a thread is blocked on right now.
+ */
+struct ipc_inflight {
+	__u64 ts_ns;		/* entry time */
+	__u64 args[6];		/* syscall arguments */
+	__u16 sys;		/* enum ipc_sys */
+	__u16 iflags;		/* IPC_INF_* */
+	__u32 nvcsw;		/* voluntary context switches at entry */
+	__u32 word;		/* futex: *uaddr at entry */
+	__u32 key_dev;		/* futex: shared key (backing inode, offset) */
+	__u64 key_ino;
+	__u64 key_off;
+	struct ipc_obj obj;	/* the fd's object resolved at entry */
+	struct ipc_obj obj2;	/* a second fd (splice, tee, accept's listener) */
 };
 
 /* targets map values */
@@ -485,5 +507,6 @@ IPC_ABI_ASSERT(struct ipc_rec_map, 360);
 IPC_ABI_ASSERT(struct ipc_rec_task, 336);
 IPC_ABI_ASSERT(struct ipc_rec_fdsnap, 200);
 IPC_ABI_ASSERT(struct ipc_rec_stats, 64 + 8 * IPC_STAT_NR + 64);
+IPC_ABI_ASSERT(struct ipc_inflight, 216);
 
 #endif /* IPCTRACE_ABI_H */

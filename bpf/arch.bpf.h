@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Syscall arguments and number from the user registers the raw syscall
+ * tracepoints pass (a trusted pointer: plain loads, no probe reads).  The
+ * syscall numbers themselves never appear in BPF: the loader maps them
+ * (sc_table), so only these accessors are per architecture.
+ */
+#ifndef IPCTRACE_ARCH_BPF_H
+#define IPCTRACE_ARCH_BPF_H
+
+#if defined(__TARGET_ARCH_x86)
+#define SC_ARG0(r)	((r)->di)
+#define SC_ARG1(r)	((r)->si)
+#define SC_ARG2(r)	((r)->dx)
+#define SC_ARG3(r)	((r)->r10)
+#define SC_ARG4(r)	((r)->r8)
+#define SC_ARG5(r)	((r)->r9)
+#define SC_NR(r)	((r)->orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+#define SC_ARG0(r)	((r)->regs[0])
+#define SC_ARG1(r)	((r)->regs[1])
+#define SC_ARG2(r)	((r)->regs[2])
+#define SC_ARG3(r)	((r)->regs[3])
+#define SC_ARG4(r)	((r)->regs[4])
+#define SC_ARG5(r)	((r)->regs[5])
+#define SC_NR(r)	((r)->syscallno)
+#else
+#error "ipctrace: syscall register accessors missing for this architecture"
+#endif
+
+#define PAGE_SHIFT	12
+
+#endif /* IPCTRACE_ARCH_BPF_H */

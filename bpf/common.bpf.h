@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Configuration, maps and small helpers shared by every ipctrace probe.
+ *
+ * Configuration lives in read-only globals set by the loader before the
+ * programs load, so the verifier sees them as constants and drops the code
+ * that a configuration does not use.
+ */
+#ifndef IPCTRACE_COMMON_BPF_H
+#define IPCTRACE_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "ipctrace_abi.h"
+
+#ifndef EAGAIN
+#define EAGAIN		11
+#endif
+#define EEXIST		17
+
+/* Architecture's syscall number -> enum ipc_sys (0: not traced). */
+const volatile __u8 sc_table[IPC_SC_TABLE_SIZE] = {};
+/* -p/-t/-- CMD given: only targets (and watched objects) are traced. */
+const volatile bool filter_procs = false;
+/* -t given: the target_tids map is consulted too. */
+const volatile bool filter_tids = false;
+/* Trace other processes' operations on objects the targets use. */
+const volatile bool watch_peers = false;
+/* Families enabled (bit per enum ipc_family). */
+const volatile __u32 families = IPC_FAM_ALL;
+/* ipctrace itself: never traced, or its output would trace itself. */
+const volatile __u32 self_tgid = 0;
+/* Capture user stacks of operations that blocked. */
+const volatile bool want_stacks = true;
+/* Wake the consumer once this many bytes wait in the ring buffer. */
+const volatile __u64 wakeup_bytes = 1 << 20;
+
+/* Events to userspace.  Size set by the loader (--ringbuf-size). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+/* Processes traced: tgid -> IPC_TGT_* flags.  Descendants added at fork. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} targets SEC(".maps");
+
+/* Threads traced on their own (-t TID). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} target_tids SEC(".maps");
+
+/*
+ * Objects the targets use (struct ipc_watch_key): another process's
+ * operation on one of them is traced too, flagged IPC_EVF_PEER.  LRU, so
+ * a long trace forgets objects nobody touches any more.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ipc_watch_key);
+	__type(value, __u32);
+} watched SEC(".maps");
+
+/* Syscalls in progress: tid -> entry state, so the exit knows the arguments. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, __u32);
+	__type(value, struct ipc_inflight);
+} inflight SEC(".maps");
+
+/* Per-CPU scratch to build an inflight entry (too big for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ipc_inflight);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, IPC_MAX_STACK * sizeof(__u64));
+} stacks SEC(".maps");
+
+/* Loss counters (enum ipc_stat), summed over CPUs by the collector. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IPC_STAT_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void stat_inc(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &which);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline bool family_on(__u32 fam)
+{
+	return families & (1u << fam);
+}
+
+/* Is this thread one we trace by the pid/tid filter? */
+static __always_inline bool proc_wanted(__u64 pid_tgid)
+{
+	__u32 tgid = pid_tgid >> 32;
+	__u32 tid = (__u32)pid_tgid;
+
+	if (tgid == self_tgid)
+		return false;
+	if (!filter_procs)
+		return true;
+	if (bpf_map_lookup_elem(&targets, &tgid))
+		return true;
+	if (filter_tids && bpf_map_lookup_elem(&target_tids, &tid))
+		return true;
+	return false;
+}
+
+static __always_inline bool tgid_wanted(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (!filter_procs)
+		return true;
+	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+static __always_inline void *ev_reserve(__u64 size)
+{
+	void *e = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!e)
+		stat_inc(IPC_STAT_RB_DROPS);
+	return e;
+}
+
+/*
+ * Submit without waking the consumer unless enough data is waiting: the
+ * wakeup, not the probe, is the expensive part of streaming.  The consumer
+ * also polls on a short timer, so nothing waits longer than that.
+ */
+static __always_inline void ev_submit(void *e)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	stat_inc(IPC_STAT_EVENTS);
+	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline void hdr_fill(struct ipc_hdr *h, __u16 type, __u16 op, __u16 sys,
+				     __u64 pid_tgid, __u64 ts, __u64 dur, __s64 ret)
+{
+	h->type = type;
+	h->op = op;
+	h->sys = sys;
+	h->flags = 0;
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->ts_ns = ts;
+	h->dur_ns = dur;
+	h->ret = ret;
+	h->stack_id = -1;
+	h->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* Voluntary context switches of the current thread: a change means it slept. */
+static __always_inline __u32 cur_nvcsw(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return (__u32)t->nvcsw;
+}
+
+/* User stack of the current thread; ctx is the program's context. */
+static __always_inline void hdr_stack(void *ctx, struct ipc_hdr *h)
+{
+	long id;
+
+	if (!want_stacks)
+		return;
+	id = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	if (id < 0) {
+		h->flags |= IPC_EVF_STACK_MISSED;
+		stat_inc(IPC_STAT_STACK_MISSED);
+		return;
+	}
+	h->stack_id = id;
+}
+
+#endif /* IPCTRACE_COMMON_BPF_H */

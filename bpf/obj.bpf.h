@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What an fd points to, resolved in the kernel: pipe or FIFO (by inode),
+ * socket (family, type, inode, the unix peer, inet addresses), POSIX queue.
+ * Objects are named by inode so that both ends of a pipe and every process
+ * sharing it meet at one object, whatever fd numbers they use.
+ */
+#ifndef IPCTRACE_OBJ_BPF_H
+#define IPCTRACE_OBJ_BPF_H
+
+#include "common.bpf.h"
+
+#define S_IFMT		00170000
+#define S_IFSOCK	0140000
+#define S_IFIFO		0010000
+#define PIPEFS_MAGIC	0x50495045
+#define MQUEUE_MAGIC	0x19800202
+#define AF_UNIX		1
+#define AF_INET		2
+#define AF_INET6	10
+#define SOCK_STREAM	1
+#define SOCK_DGRAM	2
+#define FMODE_WRITE	0x2
+
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
+}
+
+static __always_inline __u32 pid_nr(struct pid *pid)
+{
+	if (!pid)
+		return 0;
+	return BPF_CORE_READ(pid, numbers[0].nr);
+}
+
+static __always_inline __u64 sock_ino(struct socket *sock)
+{
+	struct socket_alloc *sa;
+
+	if (!sock)
+		return 0;
+	sa = container_of(sock, struct socket_alloc, socket);
+	return BPF_CORE_READ(sa, vfs_inode.i_ino);
+}
+
+static __noinline void obj_unix(struct sock *sk, struct ipc_obj *o)
+{
+	struct unix_sock *u = (struct unix_sock *)sk;
+	struct sock *peer = BPF_CORE_READ(u, peer);
+
+	if (peer)
+		o->peer_ino = sock_ino(BPF_CORE_READ(peer, sk_socket));
+	o->peer_pid = pid_nr(BPF_CORE_READ(sk, sk_peer_pid));
+}
+
+static __noinline void obj_inet(struct sock *sk, struct ipc_obj *o)
+{
+	o->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	o->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (o->family == AF_INET) {
+		__u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 r = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+		__builtin_memcpy(o->laddr, &l, 4);
+		__builtin_memcpy(o->raddr, &r, 4);
+	} else {
+		BPF_CORE_READ_INTO(&o->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&o->raddr, sk, __sk_common.skc_v6_daddr);
+	}
+	if (o->sock_type == SOCK_STREAM)
+		o->kind = IPC_OBJ_TCP;
+	else if (o->sock_type == SOCK_DGRAM)
+		o->kind = IPC_OBJ_UDP;
+	else
+		o->kind = IPC_OBJ_INET;
+}
+
+static __noinline void obj_sock(struct file *f, struct ipc_obj *o)
+{
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+
+	o->kind = IPC_OBJ_SOCK;
+	if (!sk)
+		return;
+	o->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	o->sock_type = BPF_CORE_READ(sk, sk_type);
+	if (o->family == AF_UNIX) {
+		o->kind = IPC_OBJ_UNIX;
+		obj_unix(sk, o);
+	} else if (o->family == AF_INET || o->family == AF_INET6) {
+		obj_inet(sk, o);
+	}
+}
+
+/* Fill o from a file.  Returns o->kind (IPC_OBJ_NONE when f is NULL). */
+static __noinline int obj_from_file(struct file *f, struct ipc_obj *o)
+{
+	struct inode *inode;
+	__u32 mode;
+	__u64 magic;
+
+	__builtin_memset(o, 0, sizeof(*o));
+	if (!f)
+		return IPC_OBJ_NONE;
+	inode = BPF_CORE_READ(f, f_inode);
+	mode = BPF_CORE_READ(inode, i_mode);
+	o->ino = BPF_CORE_READ(inode, i_ino);
+	o->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	if ((mode & S_IFMT) == S_IFIFO)
+		o->kind = magic == PIPEFS_MAGIC ? IPC_OBJ_PIPE : IPC_OBJ_FIFO;
+	else if ((mode & S_IFMT) == S_IFSOCK)
+		obj_sock(f, o);
+	else if (magic == MQUEUE_MAGIC)
+		o->kind = IPC_OBJ_MQ;
+	else
+		o->kind = IPC_OBJ_OTHER;
+	return o->kind;
+}
+
+static __always_inline int obj_from_fd(int fd, struct ipc_obj *o)
+{
+	return obj_from_file(fd_file(fd), o);
+}
+
+/* Kinds whose data operations ipctrace reports, given the enabled families. */
+static __always_inline bool obj_traced(const struct ipc_obj *o)
+{
+	switch (o->kind) {
+	case IPC_OBJ_PIPE:
+	case IPC_OBJ_FIFO:
+		return family_on(IPC_FAM_PIPE);
+	case IPC_OBJ_UNIX:
+	case IPC_OBJ_TCP:
+	case IPC_OBJ_UDP:
+	case IPC_OBJ_INET:
+		return family_on(IPC_FAM_SOCKET);
+	case IPC_OBJ_MQ:
+		return family_on(IPC_FAM_MQ);
+	default:
+		return false;
+	}
+}
+
+/*
+ * Watch key of an object.  Both ends must map to the same key: pipes and
+ * queues by (dev, ino); a unix socket by its own inode (the target adds its
+ * peer's too); an inet connection by its two endpoints in a fixed order.
+ */
+static __always_inline void watch_key(const struct ipc_obj *o, struct ipc_watch_key *k)
+{
+	if (o->kind == IPC_OBJ_TCP || o->kind == IPC_OBJ_UDP) {
+		__u64 a, b, la = 0, ra = 0;
+
+		if (o->family == AF_INET) {
+			la = *(__u32 *)o->laddr;
+			ra = *(__u32 *)o->raddr;
+		} else {
+			la = *(__u64 *)&o->laddr[8] ^ *(__u64 *)&o->laddr[0];
+			ra = *(__u64 *)&o->raddr[8] ^ *(__u64 *)&o->raddr[0];
+		}
+		a = (la << 16) | o->lport;
+		b = (ra << 16) | o->rport;
+		k->a = a < b ? a : b;
+		k->b = (a < b ? b : a) ^ ((__u64)o->kind << 56);
+		return;
+	}
+	k->a = o->ino;
+	k->b = ((__u64)o->kind << 32) | o->dev;
+}
+
+static __always_inline bool obj_watched(const struct ipc_obj *o)
+{
+	struct ipc_watch_key k;
+
+	watch_key(o, &k);
+	return bpf_map_lookup_elem(&watched, &k) != NULL;
+}
+
+static __always_inline void watch_add_key(struct ipc_watch_key *k)
+{
+	__u32 one = 1;
+
+	if (bpf_map_lookup_elem(&watched, k))
+		return;
+	if (bpf_map_update_elem(&watched, k, &one, BPF_NOEXIST) && !bpf_map_lookup_elem(&watched, k))
+		stat_inc(IPC_STAT_WATCH_FULL);
+}
+
+/* A target used o: watch it (and a unix socket's peer) for other processes. */
+static __noinline void watch_obj(const struct ipc_obj *o)
+{
+	struct ipc_watch_key k;
+
+	if (!watch_peers || o->kind == IPC_OBJ_NONE || o->kind == IPC_OBJ_OTHER ||
+	    o->kind == IPC_OBJ_SOCK)
+		return;
+	watch_key(o, &k);
+	watch_add_key(&k);
+	if (o->kind == IPC_OBJ_UNIX && o->peer_ino) {
+		k.a = o->peer_ino;
+		watch_add_key(&k);
+	}
+}
+
+/* Read a user string into dst; flags the event if it did not fit. */
+static __always_inline void read_user_name(char *dst, __u32 size, const void *src,
+					   struct ipc_hdr *h)
+{
+	long n;
+
+	if (!src)
+		return;
+	n = bpf_probe_read_user_str(dst, size, src);
+	if (n < 0) {
+		dst[0] = 0;
+		stat_inc(IPC_STAT_READ_FAULT);
+	} else if (n == size) {
+		h->flags |= IPC_EVF_TRUNCATED;
+	}
+}
+
+#endif /* IPCTRACE_OBJ_BPF_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * cli: command-line parsing into struct env, for the three modes
+ *   ipctrace [options] [-p PID...] [interval [count]]   live
+ *   ipctrace [options] -- CMD [ARGS]                     live, on a command
+ *   ipctrace record -o FILE [options] [...]              record to a file
+ *   ipctrace report [options] FILE                       analyse a recording
+ * Parsing never exits the process: errors come back as -EINVAL with one
+ * line in env->error, so tests can check them.
+ */
+#ifndef IPCTRACE_CLI_H
+#define IPCTRACE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLI_MAX_PIDS 64
+
+/* Exit codes (documented in README and --help) */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* runtime failure: permissions, unknown pid, BPF, bad recording */
+#define EXIT_USAGE	2	/* bad command line */
+
+enum cli_mode {
+	MODE_LIVE = 0,
+	MODE_RECORD,
+	MODE_REPORT,
+	MODE_HELP,		/* --help/--usage/--version printed: exit 0 */
+};
+
+enum graph_format {
+	GRAPH_NONE = 0,
+	GRAPH_DOT,
+	GRAPH_JSON,
+};
+
+struct env {
+	enum cli_mode mode;
+	uint32_t pids[CLI_MAX_PIDS];
+	int nr_pids;
+	uint32_t tids[CLI_MAX_PIDS];
+	int nr_tids;
+	bool follow;			/* -f */
+	bool peers;			/* trace the other side (default on; --no-peers) */
+	uint32_t families;		/* IPC_FAM_* bits */
+	bool stacks;			/* --no-stacks */
+	bool locks;			/* --locks: pthread uprobes */
+	bool events;			/* --events */
+	bool json;			/* --json */
+	bool abs_time;			/* -T */
+	bool quiet;			/* -q */
+	bool threads;			/* --threads: threads in the graph */
+	const char *output;		/* -o: output file (live/report), recording (record) */
+	const char *input;		/* report: the recording */
+	double interval_s;		/* -i / positional interval */
+	long count;			/* positional count: number of intervals, 0 = unlimited */
+	double duration_s;		/* -d, 0 = until done */
+	int top;			/* --top */
+	uint64_t ringbuf_bytes;		/* --ringbuf-size (MiB on the command line) */
+	enum graph_format graph;	/* --graph */
+	const char *graph_file;		/* --graph FORMAT=FILE, NULL: stdout */
+	bool graph_collapse;		/* --graph-collapse */
+	const char *folded_file;	/* --folded */
+	const char *flame_file;		/* --flame */
+	int verbose;			/* -v, repeatable */
+	char **cmd;			/* -- CMD ARGS (NULL-terminated), or NULL */
+	char error[256];		/* parse error, one line */
+};
+
+/* Defaults (the designated initializer lives in cli.c). */
+void cli__defaults(struct env *env);
+
+/*
+ * Parse argv into env.  0 on success (check env->mode), -EINVAL with
+ * env->error set on a usage error.  --help and --version print to stdout
+ * and set MODE_HELP.
+ */
+int cli__parse(struct env *env, int argc, char **argv);
+
+/* The whole-line summary of what will be traced, for the report header. */
+void cli__describe(const struct env *env, char *buf, unsigned long len);
+
+#endif /* IPCTRACE_CLI_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * collector: where every record goes after its source (the live ring
+ * buffer or a recording file).  It validates the record, keeps the shared
+ * model up to date (process table, stacks, memory maps for symbolization,
+ * loss counters) and hands the record to each sink: the analyses (summary,
+ * graph, contention, flame) and the outputs (event printers, recorder).
+ *
+ * Nothing here knows whether the trace is live: a recording replays
+ * through exactly the same code, and tests push synthetic records.
+ */
+#ifndef IPCTRACE_COLLECTOR_H
+#define IPCTRACE_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ipctrace_abi.h"
+
+struct collector;
+struct proctab;
+struct strtab;
+struct syms;
+struct jw;
+
+/* Where a sink writes its section of a report. */
+struct report {
+	FILE *out;		/* text output */
+	struct jw *jw;		/* JSON mode: write a member of the summary object here */
+	bool final;		/* the end-of-trace report, not an interval */
+	uint64_t start_ns;	/* interval (or trace) start, monotonic */
+	uint64_t end_ns;	/* interval (or trace) end */
+	int top;		/* rows per table (0: all) */
+};
+
+struct sink_ops {
+	const char *name;
+	/* Every valid record, in order.  Return 0, or -errno to stop the trace. */
+	int (*event)(void *ctx, const struct ipc_hdr *rec, size_t len);
+	/* Write this sink's section of the report (interval or final).  May be NULL. */
+	void (*report)(void *ctx, struct report *r);
+	/* The interval is over: reset per-interval counters.  May be NULL. */
+	void (*interval_end)(void *ctx);
+	/* The trace is over (flush files).  0 or -errno.  May be NULL. */
+	int (*finish)(void *ctx);
+	void (*free)(void *ctx);
+};
+
+struct collector_stats {
+	uint64_t records;	/* valid records handled */
+	uint64_t bad;		/* rejected as malformed */
+	uint64_t events;	/* records from the kernel (not collector-made) */
+	struct ipc_rec_stats last;	/* latest IPC_REC_STATS seen */
+	bool have_stats;
+};
+
+struct collector *collector__new(void);	/* NULL with errno */
+void collector__free(struct collector *c);	/* frees the sinks too; accepts NULL */
+
+/* Takes ownership of ctx (ops->free is called by collector__free). 0 or -errno. */
+int collector__add_sink(struct collector *c, const struct sink_ops *ops, void *ctx);
+
+/*
+ * One record.  Malformed ones are counted and dropped (and described once
+ * on stderr with -v); 0, or the first -errno a sink returned.
+ */
+int collector__push(struct collector *c, const void *rec, size_t len);
+
+/* Ask every sink for its section (interval or final) in sink order. */
+void collector__report(struct collector *c, struct report *r);
+void collector__interval_end(struct collector *c);
+int collector__finish(struct collector *c);
+
+/* The shared model */
+struct strtab *collector__names(struct collector *c);
+struct proctab *collector__procs(struct collector *c);
+const struct proctab *collector__procs_const(const struct collector *c);
+/* The symbolizer, created on first use (NULL with errno on failure). */
+struct syms *collector__syms(struct collector *c);
+/* A user stack by id (from IPC_REC_STACK records): frames or NULL; *nr set. */
+const uint64_t *collector__stack(const struct collector *c, int32_t id, uint32_t *nr);
+/* The trace's first record (IPC_REC_META), or NULL if none came. */
+const struct ipc_rec_meta *collector__meta(const struct collector *c);
+const struct collector_stats *collector__stats(const struct collector *c);
+/* Monotonic timestamps of the first and last kernel record (0 when none). */
+uint64_t collector__first_ns(const struct collector *c);
+uint64_t collector__last_ns(const struct collector *c);
+void collector__set_verbose(struct collector *c, int verbose);
+
+#endif /* IPCTRACE_COLLECTOR_H */

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ipctrace: trace inter-process communication with eBPF.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "session.h"
+
+int main(int argc, char **argv)
+{
+	struct env env;
+
+	cli__defaults(&env);
+	if (cli__parse(&env, argc, argv)) {
+		fprintf(stderr, "ipctrace: %s\n", env.error);
+		return EXIT_USAGE;
+	}
+	switch (env.mode) {
+	case MODE_HELP:
+		return EXIT_OK;
+	case MODE_REPORT:
+		return run_report(&env);
+	default:
+		return run_trace(&env);
+	}
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * procfs: what /proc says about a process when tracing starts, as records
+ * (IPC_REC_TASK for the process and its threads, IPC_REC_FDSNAP for each
+ * pipe, FIFO, socket and queue it holds), so that processes and channels
+ * that are idle during the trace are still known, by name.
+ */
+#ifndef IPCTRACE_PROCFS_H
+#define IPCTRACE_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "ipctrace_abi.h"
+
+typedef int (*procfs_cb)(void *ctx, const void *rec, size_t len);
+
+/* Whether /proc/PID exists (a process, not only a thread id). */
+bool procfs__pid_exists(uint32_t pid);
+/* The process a thread id belongs to (Tgid:), or -ENOENT. */
+int procfs__tgid_of(uint32_t tid);
+
+/* IPC_REC_TASK for pid, then each of its threads.  0 or -errno. */
+int procfs__snapshot_task(uint32_t pid, procfs_cb cb, void *ctx);
+/* IPC_REC_FDSNAP for each IPC fd of pid.  0 or -errno. */
+int procfs__snapshot_fds(uint32_t pid, procfs_cb cb, void *ctx);
+
+/* Classify one fd of a live process into o (name: FIFO path or mq name).  0 or -errno. */
+int procfs__fd_obj(uint32_t pid, int fd, struct ipc_obj *o, char *name, size_t namelen);
+
+/* The monotonic, realtime and boottime clocks read as close together as possible. */
+void procfs__clocks(__u64 *mono, __u64 *real, __u64 *boot);
+
+#endif /* IPCTRACE_PROCFS_H */

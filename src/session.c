@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * What a run is made of, shared by live tracing and report: the sinks the
+ * command line asks for, and replaying a recording.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "collector.h"
+#include "outputs.h"
+#include "report.h"
+#include "session.h"
+#include "source.h"
+#include "summary.h"
+
+static int add(struct collector *c, const struct sink_ops *ops, void *ctx)
+{
+	int err;
+
+	if (!ctx) {
+		err = -errno;
+		fprintf(stderr, "ipctrace: failed to set up %s: %s\n", ops->name, strerror(errno));
+		return err;
+	}
+	err = collector__add_sink(c, ops, ctx);
+	if (err)
+		fprintf(stderr, "ipctrace: failed to set up %s: %s\n", ops->name, strerror(-err));
+	return err;
+}
+
+int session__add_sinks(struct collector *c, const struct env *env, FILE *out)
+{
+	int err = 0;
+
+	if (env->mode == MODE_RECORD)
+		return 0;
+	if (env->events || env->json)
+		if (!env->quiet)
+			err = add(c, &evprint_sink_ops, evprint__new(c, out, env->json, env->abs_time));
+	if (!err)
+		err = add(c, &summary_sink_ops, summary__new(c));
+	return err;
+}
+
+int session__write_files(struct collector *c, const struct env *env, FILE *out)
+{
+	return 0;
+}
+
+static volatile sig_atomic_t report_stop;
+
+static void on_stop(int sig)
+{
+	report_stop = 1;
+}
+
+int run_report(const struct env *env)
+{
+	struct report_opts ro = { .json = env->json, .final = true, .top = env->top };
+	struct collector *c;
+	struct source *src;
+	FILE *out = stdout;
+	char err[300], what[128];
+	int ret, status = EXIT_OK;
+
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	if (env->output && !(out = fopen(env->output, "we"))) {
+		fprintf(stderr, "ipctrace: failed to open %s: %s\n", env->output, strerror(errno));
+		return EXIT_FAIL;
+	}
+	c = collector__new();
+	if (!c || session__add_sinks(c, env, out)) {
+		status = EXIT_FAIL;
+		goto out_close;
+	}
+	collector__set_verbose(c, env->verbose);
+	src = source_file__new(c, env->input, err, sizeof(err));
+	if (!src) {
+		fprintf(stderr, "ipctrace: %s: %s\n", env->input, err);
+		status = EXIT_FAIL;
+		goto out_free;
+	}
+	while (!src->ended && !report_stop) {
+		ret = source__poll(src, 0);
+		if (ret < 0) {
+			/* what was read before the damage is still reported */
+			fprintf(stderr, "ipctrace: %s: %s\n", env->input, src->error);
+			status = EXIT_FAIL;
+			break;
+		}
+	}
+	if (collector__finish(c))
+		status = EXIT_FAIL;
+	snprintf(what, sizeof(what), "recording %s", env->input);
+	ro.out = out;
+	ro.what = what;
+	ro.start_ns = collector__first_ns(c);
+	ro.end_ns = collector__last_ns(c);
+	report__print(c, &ro);
+	if (session__write_files(c, env, out))
+		status = EXIT_FAIL;
+	source__free(src);
+out_free:
+	collector__free(c);
+out_close:
+	if (out != stdout)
+		fclose(out);
+	return status;
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Live source: the BPF ring buffer.
+ *
+ * Producers submit without waking us (the wakeup costs more than the
+ * probe), so the loop polls on a short timer and consumes whatever is
+ * there; the producers force a wakeup only when the buffer fills up.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "collector.h"
+#include "hmap.h"
+#include "loader.h"
+#include "source.h"
+#include "syms.h"
+
+struct ring_source {
+	struct source base;
+	struct loader *loader;
+	struct ring_buffer *rb;
+	struct hmap *stacks_sent;	/* stack id -> 1: IPC_REC_STACK pushed */
+	struct hmap *maps_done;		/* pid -> 1: maps pushed (or tried) */
+	struct ipc_rec_stack stack;	/* reused: no allocation per event */
+	int err;			/* first collector error, stops the poll */
+};
+
+static int push_map(void *ctx, const struct ipc_rec_map *m)
+{
+	struct ring_source *rs = ctx;
+
+	return collector__push(rs->base.c, m, sizeof(*m));
+}
+
+/* The maps of pid, once per process image (reset at exec). */
+static int ensure_maps(struct ring_source *rs, uint32_t pid)
+{
+	bool created;
+	int ret;
+
+	if (!hmap__upsert(rs->maps_done, &pid, 1, &created))
+		return -ENOMEM;
+	if (!created)
+		return 0;
+	ret = syms__read_proc_maps(pid, push_map, rs);
+	/* a process gone before we looked: its frames stay addresses */
+	if (ret == -ENOENT || ret == -ESRCH || ret == -EACCES)
+		return 0;
+	return ret;
+}
+
+static int ensure_stack(struct ring_source *rs, const struct ipc_hdr *h)
+{
+	struct ipc_rec_stack *s = &rs->stack;
+	bool created;
+	int ret;
+
+	if (!hmap__upsert(rs->stacks_sent, &h->stack_id, 1, &created))
+		return -ENOMEM;
+	if (!created)
+		return 0;
+	memset(&s->hdr, 0, sizeof(s->hdr));
+	s->hdr.type = IPC_REC_STACK;
+	s->hdr.op = IPC_OP_SNAPSHOT;
+	s->hdr.sys = IPC_SYS_HOOK_COLLECTOR;
+	s->hdr.pid = h->pid;
+	s->hdr.tid = h->tid;
+	s->hdr.ts_ns = h->ts_ns;
+	s->hdr.stack_id = h->stack_id;
+	memcpy(s->hdr.comm, h->comm, sizeof(s->hdr.comm));
+	if (loader__read_stack(rs->loader, h->stack_id, s->ips, &s->nr))
+		return 0;	/* counted as missed by the reader of the event */
+	ret = collector__push(rs->base.c, s, offsetof(struct ipc_rec_stack, ips) +
+					     s->nr * sizeof(s->ips[0]));
+	if (ret)
+		return ret;
+	return ensure_maps(rs, h->pid);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct ring_source *rs = ctx;
+	const struct ipc_hdr *h = data;
+	int ret = 0;
+
+	if (size >= sizeof(*h)) {
+		if (h->type == IPC_REC_PROC && h->op == IPC_OP_PROC_EXEC)
+			hmap__remove(rs->maps_done, &h->pid);
+		if (h->stack_id >= 0)
+			ret = ensure_stack(rs, h);
+	}
+	if (!ret)
+		ret = collector__push(rs->base.c, data, size);
+	if (ret) {
+		rs->err = ret;
+		return ret;	/* stops the consumer */
+	}
+	return 0;
+}
+
+static int ring_poll(struct source *s, int timeout_ms)
+{
+	struct ring_source *rs = (struct ring_source *)s;
+	int n, m;
+
+	n = ring_buffer__poll(rs->rb, timeout_ms);
+	if (n == -EINTR)
+		n = 0;
+	if (n < 0)
+		goto err;
+	/* records submitted without a wakeup are not seen by epoll */
+	m = ring_buffer__consume(rs->rb);
+	if (m < 0)
+		goto err_m;
+	return n + m;
+
+err_m:
+	n = m;
+err:
+	if (rs->err)
+		n = rs->err;
+	snprintf(s->error, sizeof(s->error), "failed to read events: %s", strerror(-n));
+	return n;
+}
+
+int source_ring__drain(struct source *s)
+{
+	struct ring_source *rs = (struct ring_source *)s;
+	int n = ring_buffer__consume(rs->rb);
+
+	return n < 0 && rs->err ? rs->err : n;
+}
+
+int source_ring__push_stats(struct source *s)
+{
+	struct ring_source *rs = (struct ring_source *)s;
+	const struct collector_stats *cs = collector__stats(s->c);
+	struct ipc_rec_stats st = {};
+	struct syms *sy;
+
+	st.hdr.type = IPC_REC_STATS;
+	st.hdr.op = IPC_OP_SNAPSHOT;
+	st.hdr.sys = IPC_SYS_HOOK_COLLECTOR;
+	st.hdr.stack_id = -1;
+	snprintf(st.hdr.comm, sizeof(st.hdr.comm), "ipctrace");
+	if (loader__read_stats(rs->loader, st.bpf))
+		return -ENOMEM;
+	st.user_events = cs->records;
+	st.user_bad = cs->bad;
+	sy = collector__syms(s->c);
+	st.sym_missed = sy ? syms__missed(sy) : 0;
+	return collector__push(s->c, &st, sizeof(st));
+}
+
+static void ring_free(struct source *s)
+{
+	struct ring_source *rs = (struct ring_source *)s;
+
+	ring_buffer__free(rs->rb);
+	hmap__free(rs->stacks_sent);
+	hmap__free(rs->maps_done);
+	free(rs);
+}
+
+static const struct source_ops ring_ops = {
+	.poll = ring_poll,
+	.free = ring_free,
+};
+
+struct source *source_ring__new(struct collector *c, struct loader *l)
+{
+	struct ring_source *rs = calloc(1, sizeof(*rs));
+	int err;
+
+	if (!rs)
+		return NULL;
+	rs->base.ops = &ring_ops;
+	rs->base.c = c;
+	rs->loader = l;
+	rs->stacks_sent = hmap__new(sizeof(int32_t));
+	rs->maps_done = hmap__new(sizeof(uint32_t));
+	if (!rs->stacks_sent || !rs->maps_done)
+		goto err_free;
+	rs->rb = ring_buffer__new(loader__events_fd(l), on_record, rs, NULL);
+	if (!rs->rb)
+		goto err_free;
+	return &rs->base;
+
+err_free:
+	err = errno ? errno : ENOMEM;
+	ring_free(&rs->base);
+	errno = err;
+	return NULL;
+}

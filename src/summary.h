@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * summary: operations per process and per IPC object (count, bytes,
+ * errors, time blocked), for the live view (per interval) and the final
+ * report (whole trace), as text tables or JSON.
+ */
+#ifndef IPCTRACE_SUMMARY_H
+#define IPCTRACE_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct collector;
+struct sink_ops;
+
+struct summary_counters {
+	uint64_t ops;
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t blocked_ops;	/* operations that slept */
+	uint64_t blocked_ns;	/* time they slept */
+	uint64_t max_blocked_ns;
+};
+
+extern const struct sink_ops summary_sink_ops;
+
+/* A summary sink for collector c.  NULL with errno. */
+void *summary__new(struct collector *c);
+
+/* Totals, for tests: whole trace, per process / per object id (canonical objkey id). */
+int summary__proc_totals(void *s, uint32_t pid, struct summary_counters *out);
+int summary__obj_totals(void *s, const char *id, struct summary_counters *out);
+
+#endif /* IPCTRACE_SUMMARY_H */
