@@ -18,15 +18,22 @@ size_t ipc_rec_size(unsigned int type);
 
 /*
  * 0 if rec/len is a well-formed record: known type, right size, op and sys
- * in range, NUL-terminated strings (comm, names) within their arrays, stack
- * nr <= IPC_MAX_STACK.  -EBADMSG otherwise, with a reason in why (may be NULL).
+ * naming a value that exists (the gaps between groups are rejected),
+ * NUL-terminated strings (comm, names) within their arrays, ipc_obj kinds
+ * below IPC_OBJ_KIND_MAX, stack nr <= IPC_MAX_STACK.  -EBADMSG otherwise, with a reason in why (may be NULL).
+ * Reads rec through memcpy only, so any alignment is fine here; the other
+ * modules access records through their structs and need 8-byte alignment.
+ * A stack record's len is offsetof(ips) + 8 * nr or the whole struct.
  */
 int ipc_rec_check(const void *rec, size_t len, char *why, size_t whylen);
 
 /* The object a record is about, or NULL (futex, signal, proc records have none). */
 const struct ipc_obj *ipc_rec_obj(const struct ipc_hdr *rec);
 
-/* Bytes moved by a data record (IO: bytes, MQ send/receive: ret when >= 0), else 0. */
+/*
+ * Bytes moved by a data record, else 0.  IO: bytes.  MQ, when ret >= 0:
+ * receive: ret (the message size); send: len (mq_timedsend returns 0).
+ */
 __u64 ipc_rec_bytes(const struct ipc_hdr *rec);
 
 #endif /* IPCTRACE_DECODE_H */

@@ -32,18 +32,34 @@ struct fmt_ctx {
 	bool abs_time;			/* -T: wall-clock HH:MM:SS.uuuuuu */
 };
 
-/* Object id (see above); name is the mq name or socket path when known. */
+/*
+ * The fmt_* functions that write text work like snprintf: they return the
+ * length of the whole text and write what fits into buf, NUL-terminated.
+ *
+ * Besides the ids above: tcp/udp/inet sockets print only their local side
+ * until they have a remote one ("tcp:0.0.0.0:5000"); fifo-like ids for
+ * other fds ("other:[8:1/1234]"); "?" for IPC_OBJ_NONE.  No ipc_ev_* record
+ * carries a futex or sem object; a caller that builds one for fmt_obj()
+ * puts a semaphore set's id in ino, and a futex's address in ino (private,
+ * dev 0) or its backing (dev, ino) with the offset in peer_ino (shared).
+ */
+
+/* Object id (see above); name is the mq name when known (ignored for other kinds). */
 size_t fmt_obj(char *buf, size_t len, const struct ipc_obj *o, const char *name);
 /*
  * The object an event is about, as printed in event lines: the object id,
  * or for signals "SIGUSR1 -> 4242", for futexes the futex id, for process
- * events the child pid or exec'd file.
+ * events "child=401" (fork), "thread=403" (thread_new), the exec'd file, or
+ * "" (exits); for lock records "mutex:0x7f..." ("rwlock", "cond", "psem").
  */
 size_t fmt_event_obj(char *buf, size_t len, const struct ipc_hdr *rec);
 
-/* One --events line, without newline. */
+/*
+ * One --events line, without newline.  Collector-made records (type >=
+ * IPC_REC_META) are not events: returns 0 with buf = "".
+ */
 size_t fmt_event_text(char *buf, size_t len, const struct fmt_ctx *c, const struct ipc_hdr *rec);
-/* One --json object (the caller resets and flushes w). */
+/* One --json object (the caller resets and flushes w); nothing for collector records. */
 void fmt_event_json(struct jw *w, const struct fmt_ctx *c, const struct ipc_hdr *rec);
 
 /* "950ns", "3.2us", "1.20ms", "2.000s" */
@@ -55,7 +71,7 @@ size_t fmt_sockaddr(char *buf, size_t len, unsigned int family, const uint8_t ad
 		    uint16_t port);
 /* Timestamp column: relative seconds "12.345678" or -T wall clock. */
 size_t fmt_ts(char *buf, size_t len, const struct fmt_ctx *c, uint64_t ts_ns);
-/* "-11 EAGAIN" style result: ret >= 0 as number, < 0 as errno name. */
+/* Result: ret >= 0 as a number, < 0 as "-EAGAIN" (unknown errno: "-523"). */
 size_t fmt_ret(char *buf, size_t len, int64_t ret);
 
 #endif /* IPCTRACE_FORMAT_H */

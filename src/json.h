@@ -21,9 +21,18 @@ struct jw {
 	size_t cap;
 	int depth;
 	bool first[JW_MAX_DEPTH];	/* no value yet at this depth */
+	bool is_obj[JW_MAX_DEPTH];	/* the container at this depth is an object */
 	bool after_key;
 	bool failed;			/* ENOMEM or misuse: output is invalid */
 };
+
+/*
+ * Misuse (a key outside an object, a value where a key is due, unbalanced
+ * ends, a second top-level value, nesting deeper than JW_MAX_DEPTH - 1)
+ * sets failed; every call after that does nothing until jw__reset.
+ * Strings are written as valid UTF-8 JSON whatever the input: control
+ * characters as \u00XX, each byte of an invalid UTF-8 sequence as \ufffd.
+ */
 
 void jw__init(struct jw *w);
 void jw__release(struct jw *w);
@@ -48,7 +57,10 @@ void jw__kv_s64(struct jw *w, const char *key, int64_t v);
 void jw__kv_double(struct jw *w, const char *key, double v);
 void jw__kv_bool(struct jw *w, const char *key, bool v);
 
-/* Writes the buffer and a newline to f, then resets.  0 or -errno. */
+/*
+ * Writes the buffer and a newline to f, then resets.  0 or -errno: -EINVAL
+ * (nothing written) if the writer failed or a container is still open.
+ */
 int jw__flush_line(struct jw *w, FILE *f);
 /* The document so far, NUL-terminated (valid until the next write). */
 const char *jw__cstr(struct jw *w);

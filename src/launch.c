@@ -24,7 +24,7 @@ static void child_run(int go_rd, int err_wr, char *const argv[])
 	signal(SIGPIPE, SIG_DFL);
 	if (read(go_rd, &c, 1) != 1)
 		_exit(127);	/* the tracer gave up */
-	close(go_rd);
+	/* go_rd is close-on-exec: a close(2) here would be traced as the command's */
 	execvp(argv[0], argv);
 	e = errno;
 	if (write(err_wr, &e, sizeof(e)) < 0)

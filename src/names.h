@@ -13,7 +13,7 @@
 const char *ipc_op_name(unsigned int op);
 /* enum ipc_op for a name, or -ENOENT. */
 int ipc_op_from_name(const char *name);
-/* The family an op belongs to (enum ipc_family), or -1 for proc/fd/snapshot ops. */
+/* The family an op belongs to (enum ipc_family), or -1 for proc/fd/lock/snapshot ops. */
 int ipc_op_family(unsigned int op);
 /* Whether an op can block (waits, reads, receives, accept, connect...). */
 int ipc_op_can_block(unsigned int op);
@@ -23,7 +23,10 @@ const char *ipc_sys_name(unsigned int sys);
 /* enum ipc_sys for a syscall name, or -ENOENT. */
 int ipc_sys_from_name(const char *name);
 
-/* "pipe", "fifo", "unix", "tcp", "udp", "inet", "sock", "mq", "futex", "sem", "other". */
+/*
+ * "pipe", "fifo", "unix", "tcp", "udp", "inet", "sock", "mq", "futex", "sem",
+ * "other"; "none" for IPC_OBJ_NONE; NULL past the end.
+ */
 const char *ipc_obj_kind_name(unsigned int kind);
 
 /* "pipe", "mq", "futex", "signal", "socket", "sem" (enum ipc_family) or NULL. */
@@ -32,6 +35,8 @@ int ipc_family_from_name(const char *name);	/* or -ENOENT */
 
 /* "EAGAIN" for 11 (positive errno), or NULL when unknown. */
 const char *ipc_errno_name(int err);
+/* Positive errno for "EAGAIN", or -ENOENT. */
+int ipc_errno_from_name(const char *name);
 
 /* "SIGUSR1"; realtime ones as "SIGRTMIN+3" (written in buf).  Returns buf. */
 const char *ipc_signal_name(int sig, char *buf, size_t len);
@@ -54,5 +59,16 @@ unsigned int ipc_futex_cmd_op(unsigned int cmd);
 /* AF_* name: "AF_UNIX", "AF_INET"...; SOCK_* type: "SOCK_STREAM"... or NULL. */
 const char *ipc_af_name(unsigned int family);
 const char *ipc_socktype_name(unsigned int type);
+
+/* enum ipc_lock_kind: "mutex", "rwlock_rd", "rwlock_wr", "cond", "sem"; or NULL. */
+const char *ipc_lock_kind_name(unsigned int kind);
+/* shutdown(2) how: "SHUT_RD", "SHUT_WR", "SHUT_RDWR"; or NULL. */
+const char *ipc_shutdown_how_name(unsigned int how);
+/* sigev_notify: "SIGEV_SIGNAL", "SIGEV_NONE", "SIGEV_THREAD", "SIGEV_THREAD_ID"; or NULL. */
+const char *ipc_sigev_notify_name(int notify);
+/* semctl(2) command ("IPC_RMID", "SETVAL"...; IPC_64 ignored), or NULL. */
+const char *ipc_semctl_cmd_name(int cmd);
+/* open(2)/mq_open(3) flags: "O_WRONLY|O_NONBLOCK|O_CLOEXEC" into buf.  Returns buf. */
+const char *ipc_open_flags_name(unsigned int flags, char *buf, size_t len);
 
 #endif /* IPCTRACE_NAMES_H */

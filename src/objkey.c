@@ -65,7 +65,8 @@ static int futex_key(const struct ipc_ev_futex *f, struct objkey *k)
 	memset(k, 0, sizeof(*k));
 	k->kind = IPC_OBJ_FUTEX;
 	if (f->fflags & IPC_FUTEX_SHARED_KEY) {
-		k->a = f->key_ino ^ ((uint64_t)f->key_dev << 40);
+		k->dev = f->key_dev;
+		k->a = f->key_ino;
 		k->b = f->key_off;
 		return 0;
 	}
@@ -127,13 +128,19 @@ size_t objkey__format(char *buf, size_t len, const struct objkey *k,
 	case IPC_OBJ_FUTEX:
 		if (k->pid)
 			return snprintf(buf, len, "futex:0x%llx@%u", (unsigned long long)k->a, k->pid);
-		return snprintf(buf, len, "futex:[%llx]+0x%llx", (unsigned long long)k->a,
+		return snprintf(buf, len, "futex:[%u:%u/%llu]+0x%llx", k->dev >> 20,
+				k->dev & 0xfffff, (unsigned long long)k->a,
 				(unsigned long long)k->b);
 	case IPC_OBJ_SEM:
 		return snprintf(buf, len, "sem:%llu", (unsigned long long)k->a);
 	default:
 		break;
 	}
+	if (sample && (k->kind == IPC_OBJ_TCP || k->kind == IPC_OBJ_UDP || k->kind == IPC_OBJ_INET) &&
+	    !sample->lport && !sample->rport)	/* not bound yet: only the socket */
+		return snprintf(buf, len, "%s:[%llu]", k->kind == IPC_OBJ_TCP ? "tcp" :
+				k->kind == IPC_OBJ_UDP ? "udp" : "inet",
+				(unsigned long long)sample->ino);
 	if (sample) {
 		canonical(k, sample, &o);
 	} else {

@@ -17,6 +17,8 @@ struct objkey {
 	uint8_t kind;		/* enum ipc_obj_kind */
 	uint8_t _pad[3];
 	uint32_t pid;		/* private futex: its process; else 0 */
+	uint32_t dev;		/* shared futex: device of the backing inode */
+	uint32_t _pad2;
 	uint64_t a;
 	uint64_t b;
 };

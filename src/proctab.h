@@ -47,10 +47,22 @@ void proctab__free(struct proctab *t);	/* accepts NULL */
 
 /*
  * Feed one (already validated) record.  Updates names from the header of
- * every record and lifetimes from REC_PROC / REC_TASK.  0 or -ENOMEM.
+ * every record and lifetimes from REC_PROC / REC_TASK.  0, -ENOMEM, or
+ * -EINVAL when len is shorter than struct ipc_hdr.
+ *
+ * Every event record (type below IPC_REC_META) counts for its hdr.pid and
+ * hdr.tid.  Collector records do not: REC_TASK only fills in what events
+ * have not said yet (comm, ppid, exe, threads), the others are ignored.  A
+ * record from a pid or tid marked exited, timed after that exit, means the
+ * kernel reused it: it starts a new entry, as a fork of that pid does.
  */
 int proctab__update(struct proctab *t, const struct ipc_hdr *rec, size_t len);
 
+/*
+ * Entries never move: the pointers below stay valid until proctab__free().
+ * With pid reuse, proctab__get() returns the newest entry for pid (older
+ * ones stay reachable through proctab__at()); the same goes for tids.
+ */
 const struct proc_info *proctab__get(const struct proctab *t, uint32_t pid);
 const struct thread_info *proctab__thread(const struct proctab *t, uint32_t tid);
 /* Name of a process: its comm, or "?" when never seen.  Never NULL. */
@@ -60,5 +72,12 @@ size_t proctab__count(const struct proctab *t);
 const struct proc_info *proctab__at(const struct proctab *t, size_t i);
 size_t proctab__thread_count(const struct proctab *t);
 const struct thread_info *proctab__thread_at(const struct proctab *t, size_t i);
+/*
+ * Threads of process p, which must come from proctab__get()/__at() of t:
+ * *seen counts all threads seen, as p->nr_threads, and *alive those not
+ * exited.  Either pointer may be NULL.  0, or -EINVAL if p is NULL.
+ */
+int proctab__thread_counts(const struct proctab *t, const struct proc_info *p, uint32_t *seen,
+			   uint32_t *alive);
 
 #endif /* IPCTRACE_PROCTAB_H */

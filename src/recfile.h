@@ -33,7 +33,12 @@ struct recfile_reader;
 
 /* Creates (truncates) path.  NULL with errno set. */
 struct recfile_writer *recfile_writer__open(const char *path);
-/* Appends one record.  0 or -errno (-EINVAL if len is 0 or > RECFILE_MAX_RECORD). */
+/*
+ * Appends one record.  0 or -errno (-EINVAL if len is shorter than struct
+ * ipc_hdr, which the reader would reject, or > RECFILE_MAX_RECORD).  After a
+ * failed write the writer keeps returning that error and the file ends at
+ * the last whole chunk.
+ */
 int recfile_writer__write(struct recfile_writer *w, const void *rec, size_t len);
 /* Ends the current chunk (if any bytes) and writes it out.  0 or -errno. */
 int recfile_writer__flush(struct recfile_writer *w);
@@ -45,9 +50,10 @@ uint64_t recfile_writer__bytes(const struct recfile_writer *w);	/* file size so 
 /* Opens and checks the header.  NULL with errno set; the reason goes to err. */
 struct recfile_reader *recfile_reader__open(const char *path, char *err, size_t errlen);
 /*
- * Next record: 1 with *rec/*len set (valid until the next call), 0 at a clean
- * end of file, or -EBADMSG (corrupt/truncated, see recfile_reader__error())
- * or another -errno.
+ * Next record: 1 with *rec and *len set (valid until the next call, aligned
+ * for any record struct), 0 at a clean end of file, or -EBADMSG
+ * (corrupt/truncated, see recfile_reader__error()) or another -errno.  After
+ * an error every later call returns it again.
  */
 int recfile_reader__next(struct recfile_reader *r, const void **rec, size_t *len);
 /*

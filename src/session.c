@@ -35,11 +35,11 @@ int session__add_sinks(struct collector *c, const struct env *env, FILE *out)
 {
 	int err = 0;
 
+	if ((env->events || env->json) && !env->quiet)
+		err = add(c, &evprint_sink_ops, evprint__new(c, out, env->json, env->abs_time));
+	/* record writes the file and, if asked, the events: the analyses run at report */
 	if (env->mode == MODE_RECORD)
-		return 0;
-	if (env->events || env->json)
-		if (!env->quiet)
-			err = add(c, &evprint_sink_ops, evprint__new(c, out, env->json, env->abs_time));
+		return err;
 	if (!err)
 		err = add(c, &summary_sink_ops, summary__new(c));
 	return err;

@@ -16,9 +16,13 @@ struct strtab *strtab__new(void);	/* NULL with errno */
 void strtab__free(struct strtab *t);	/* accepts NULL */
 /* Stable copy of s (NUL-terminated), or NULL on ENOMEM. */
 const char *strtab__intern(struct strtab *t, const char *s);
-/* Same for the first len bytes of s (need not be NUL-terminated). */
+/*
+ * Same for the first len bytes of s (need not be NUL-terminated); stops at a
+ * NUL inside those len bytes, so a fixed array like ipc_hdr.comm can be
+ * passed with its size.
+ */
 const char *strtab__intern_n(struct strtab *t, const char *s, size_t len);
 size_t strtab__count(const struct strtab *t);
-size_t strtab__bytes(const struct strtab *t);	/* memory held */
+size_t strtab__bytes(const struct strtab *t);	/* memory held by the strings */
 
 #endif /* IPCTRACE_STRTAB_H */

@@ -148,6 +148,9 @@ static struct obj_row *obj_row(struct summary *s, const struct objkey *k, const 
 	}
 	if (name && name[0] && !row->name[0])
 		snprintf(row->name, sizeof(row->name), "%s", name);
+	/* a socket is named by its first event: keep the address it got later */
+	if (sample && !row->sample.lport && sample->lport)
+		row->sample = *sample;
 	return row;
 }
 

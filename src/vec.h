@@ -21,7 +21,7 @@ void vec__init(struct vec *v, size_t elem_size);
 void vec__release(struct vec *v);	/* frees storage, keeps elem_size */
 /* Append one zeroed element: pointer to it, or NULL on ENOMEM. */
 void *vec__push(struct vec *v);
-/* Make room for at least n elements: 0 or -ENOMEM. */
+/* Make room for at least n elements in all (cap >= n): 0 or -ENOMEM. */
 int vec__reserve(struct vec *v, size_t n);
 void vec__clear(struct vec *v);		/* len = 0, keeps storage */
 

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""Helpers for the integration tests: run ipctrace and the workloads, parse
+what they print."""
+import json
+import os
+import shlex
+import subprocess
+import tempfile
+import time
+
+BUILD = os.environ.get("IPCTRACE_BUILD", os.path.abspath("build"))
+IPCTRACE = os.path.join(BUILD, "ipctrace")
+IPCWORK = os.path.join(BUILD, "tools", "ipcwork")
+TIMEOUT = 120
+
+
+class Run:
+    """What one ipctrace run produced."""
+
+    def __init__(self, proc, stdout, stderr, info):
+        self.returncode = proc.returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.info = info            # ipcwork info lines, parsed
+        self.events = []
+        self.summary = None
+        for line in stdout.splitlines():
+            if not line.startswith("{"):
+                continue
+            obj = json.loads(line)
+            if obj.get("type") == "summary":
+                self.summary = obj
+            elif "op" in obj:
+                self.events.append(obj)
+
+    def ops(self, op, **match):
+        """Events with this op whose fields equal every keyword given."""
+        return [e for e in self.events
+                if e["op"] == op and all(e.get(k) == v for k, v in match.items())]
+
+    def work(self, **match):
+        """The one ipcwork info line matching the keywords (values compared as strings)."""
+        found = [i for i in self.info
+                 if all(i.get(k) == str(v) for k, v in match.items())]
+        if len(found) != 1:
+            raise AssertionError(f"expected one info line with {match}, got {found}\n"
+                                 f"all info lines: {self.info}")
+        return found[0]
+
+    def __repr__(self):
+        return (f"<Run rc={self.returncode} events={len(self.events)}\n"
+                f"stderr:\n{self.stderr[-3000:]}>")
+
+
+def parse_info(text):
+    """`ipcwork: key=value ...` lines into dicts; a bare word is key 'event'."""
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("ipcwork: "):
+            continue
+        d = {}
+        for tok in line[len("ipcwork: "):].split():
+            if "=" in tok:
+                k, v = tok.split("=", 1)
+                d[k] = v
+            else:
+                d["event"] = tok
+        out.append(d)
+    return out
+
+
+def trace_cmd(args, workload, timeout=TIMEOUT):
+    """ipctrace ARGS -- ipcwork --info FILE WORKLOAD...; returns a Run."""
+    with tempfile.NamedTemporaryFile("r", prefix="ipcwork-", suffix=".info") as info:
+        cmd = [IPCTRACE] + list(args) + ["--", IPCWORK, "--info", info.name] + list(workload)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        return Run(proc, proc.stdout, proc.stderr, parse_info(info.read()))
+
+
+def run(cmd, timeout=TIMEOUT, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+class Workload:
+    """An ipcwork started with --wait-stdin: set up, report its pids, wait for go."""
+
+    def __init__(self, workload, extra=()):
+        self.info_file = tempfile.NamedTemporaryFile("r", prefix="ipcwork-", suffix=".info")
+        cmd = [IPCWORK, "--info", self.info_file.name, "--wait-stdin"] + list(extra) + \
+            list(workload)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
+        self.info = []
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            self.info = parse_info(self._read())
+            if any(i.get("event") == "ready" for i in self.info):
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError(f"ipcwork exited early: {self.proc.stderr.read()}")
+            time.sleep(0.02)
+        raise AssertionError(f"ipcwork never got ready: {cmd}")
+
+    def _read(self):
+        self.info_file.seek(0)
+        return self.info_file.read()
+
+    def go(self):
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+
+    def wait(self, timeout=TIMEOUT):
+        self.proc.wait(timeout=timeout)
+        self.info = parse_info(self._read())
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def pid(self, **match):
+        found = [i for i in self.info if all(i.get(k) == str(v) for k, v in match.items())]
+        if not found:
+            raise AssertionError(f"no info line with {match}: {self.info}")
+        return int(found[0]["pid"])
+
+
+def bpf_programs_loaded():
+    """Names of loaded BPF programs that are ipctrace's (ipc_*)."""
+    out = run(["bpftool", "-j", "prog", "list"]).stdout
+    progs = json.loads(out or "[]")
+    return [p.get("name", "") for p in progs if p.get("name", "").startswith("ipc_")]
+
+
+def describe(cmd):
+    return " ".join(shlex.quote(c) for c in cmd)
