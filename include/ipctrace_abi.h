@@ -361,13 +361,50 @@ enum ipc_lock_kind {
 	IPC_LOCK_SEM,
 };
 
+/* The function a lock record comes from (ipc_ev_lock.func). */
+enum ipc_lock_func {
+	IPC_LOCKFN_NONE = 0,
+	IPC_LOCKFN_MUTEX_LOCK,		/* pthread_mutex_lock */
+	IPC_LOCKFN_MUTEX_TRYLOCK,
+	IPC_LOCKFN_MUTEX_TIMEDLOCK,
+	IPC_LOCKFN_MUTEX_UNLOCK,
+	IPC_LOCKFN_RWLOCK_RDLOCK,
+	IPC_LOCKFN_RWLOCK_TRYRDLOCK,
+	IPC_LOCKFN_RWLOCK_TIMEDRDLOCK,
+	IPC_LOCKFN_RWLOCK_WRLOCK,
+	IPC_LOCKFN_RWLOCK_TRYWRLOCK,
+	IPC_LOCKFN_RWLOCK_TIMEDWRLOCK,
+	IPC_LOCKFN_RWLOCK_UNLOCK,
+	IPC_LOCKFN_COND_WAIT,
+	IPC_LOCKFN_COND_TIMEDWAIT,
+	IPC_LOCKFN_COND_SIGNAL,
+	IPC_LOCKFN_COND_BROADCAST,
+	IPC_LOCKFN_SEM_WAIT,
+	IPC_LOCKFN_SEM_TIMEDWAIT,
+	IPC_LOCKFN_SEM_TRYWAIT,
+	IPC_LOCKFN_SEM_POST,
+	IPC_LOCKFN_NR
+};
+
+/*
+ * One call of a pthread/semaphore function, seen by a uprobe at entry and
+ * a uretprobe at return (--locks), emitted at return.  hdr.ts_ns is the
+ * entry, hdr.dur_ns the time inside the call (waiting to acquire, or
+ * waiting on the condition), hdr.ret what the function returned (0, or a
+ * positive error number for pthread functions; 0 or -1 for sem_*).  hdr.op:
+ * LOCK_ACQUIRE (lock, rdlock, wrlock, timed*, sem_wait, sem_timedwait),
+ * LOCK_TRY (try*), LOCK_RELEASE (unlock, sem_post), COND_WAIT (cond wait
+ * and timedwait: addr2 is the mutex), COND_SIGNAL, COND_BROADCAST.
+ * Hold times and owners follow from acquire/release pairs per (pid, addr).
+ * hdr.stack_id: the user stack of acquisitions and waits.
+ */
 struct ipc_ev_lock {
-	struct ipc_hdr hdr;	/* dur_ns: time inside the call (to acquire, or waiting) */
-	__u64 addr;		/* the lock, condvar or semaphore */
+	struct ipc_hdr hdr;
+	__u64 addr;		/* the mutex, rwlock, condvar or semaphore */
 	__u64 addr2;		/* cond wait: its mutex */
 	__u64 call_ip;		/* return address: the call site */
 	__u32 lock_kind;	/* enum ipc_lock_kind */
-	__u32 func;		/* which function (enum in src/locks.h) */
+	__u32 func;		/* enum ipc_lock_func */
 };
 
 /* Collector-made records */

@@ -308,7 +308,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_GRAPH_COLLAPSE: env->graph_collapse = true; return 0;
 	case OPT_THREADS: env->threads = true; return 0;
 	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		/* argp_state_help() prints nothing under ARGP_NO_ERRS */
+		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP, "ipctrace");
 		env->mode = MODE_HELP;
 		return 0;
 	case 'V':

@@ -127,10 +127,10 @@ class Workload:
 
 
 def bpf_programs_loaded():
-    """Names of loaded BPF programs that are ipctrace's (ipc_*)."""
+    """{id: name} of loaded BPF programs that are ipctrace's (named ipc_*)."""
     out = run(["bpftool", "-j", "prog", "list"]).stdout
     progs = json.loads(out or "[]")
-    return [p.get("name", "") for p in progs if p.get("name", "").startswith("ipc_")]
+    return {p["id"]: p.get("name", "") for p in progs if p.get("name", "").startswith("ipc_")}
 
 
 def describe(cmd):
