@@ -72,21 +72,30 @@ struct {
 	__type(value, __u32);
 } watched SEC(".maps");
 
-/* Syscalls in progress: tid -> entry state, so the exit knows the arguments. */
+/*
+ * Syscalls in progress: per-task storage, so the exit finds the arguments
+ * (and what a thread is blocked on right now).  Task storage instead of a
+ * hash keyed by tid: no bucket lock, no insert and delete per syscall, and
+ * it goes away with the task.  sys == 0 marks an empty slot.
+ */
+struct task_state {
+	struct ipc_inflight inf;
+	/* the objects this task marked watched last: skips the map lookup */
+	struct ipc_watch_key last_watch[2];
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 32768);
-	__type(key, __u32);
-	__type(value, struct ipc_inflight);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
 } inflight SEC(".maps");
 
-/* Per-CPU scratch to build an inflight entry (too big for the stack). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ipc_inflight);
-} scratch SEC(".maps");
+static __always_inline struct task_state *task_state(bool create)
+{
+	return bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
@@ -160,7 +169,6 @@ static __always_inline void ev_submit(void *e)
 {
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 
-	stat_inc(IPC_STAT_EVENTS);
 	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 

@@ -5,7 +5,7 @@
  * Syscalls are seen through the two raw syscall tracepoints (tp_btf
  * sys_enter/sys_exit): they need no tracefs, detach at once, and cost less
  * per event than one tracepoint per syscall.  The entry records the
- * arguments (and resolves fds while they are valid) in the inflight map;
+ * arguments (and resolves fds while they are valid) in task storage;
  * the exit builds the event in ring-buffer memory.  Every process pays for
  * the first few instructions, so the rejection path is: syscall number not
  * ours -> done; process not traced and object not watched -> done.
@@ -22,6 +22,7 @@
 #include "signal.bpf.h"
 #include "sem.bpf.h"
 #include "sched.bpf.h"
+#include "locks.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -78,8 +79,8 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 {
 	struct ipc_inflight *inf;
+	struct task_state *ts;
 	__u64 pid_tgid;
-	__u32 zero = 0, tid;
 	bool peer = false;
 	__u8 sys;
 
@@ -94,9 +95,12 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 			return 0;
 		peer = true;
 	}
-	inf = bpf_map_lookup_elem(&scratch, &zero);
-	if (!inf)
+	ts = task_state(true);
+	if (!ts) {
+		stat_inc(IPC_STAT_INFLIGHT_FULL);
 		return 0;
+	}
+	inf = &ts->inf;
 	inf->sys = sys;
 	inf->iflags = peer ? IPC_INF_PEER : 0;
 	inf->args[0] = SC_ARG0(regs);
@@ -111,14 +115,13 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	inf->key_off = 0;
 	inf->obj.kind = IPC_OBJ_NONE;
 	inf->obj2.kind = IPC_OBJ_NONE;
-	if (enter_prepare(inf))
+	if (enter_prepare(inf)) {
+		inf->sys = 0;
 		return 0;
-	tid = (__u32)pid_tgid;
+	}
 	inf->nvcsw = cur_nvcsw();
 	/* the timestamp last, so the duration excludes our own entry work */
 	inf->ts_ns = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&inflight, &tid, inf, BPF_ANY))
-		stat_inc(IPC_STAT_INFLIGHT_FULL);
 	return 0;
 }
 
@@ -166,17 +169,17 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct ipc_inflight *inf;
+	struct task_state *ts;
 	struct xctx x;
 	__u64 nr = SC_NR(regs);
-	__u32 tid;
 
 	if (nr >= IPC_SC_TABLE_SIZE || !sc_table[nr])
 		return 0;
-	x.pid_tgid = bpf_get_current_pid_tgid();
-	tid = (__u32)x.pid_tgid;
-	inf = bpf_map_lookup_elem(&inflight, &tid);
-	if (!inf)
+	ts = task_state(false);
+	if (!ts || !ts->inf.sys)
 		return 0;
+	inf = &ts->inf;
+	x.pid_tgid = bpf_get_current_pid_tgid();
 	x.now = bpf_ktime_get_ns();
 	x.ctx = ctx;
 	x.ret = ret;
@@ -189,7 +192,7 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	/* an entry left by a call whose exit we missed is not this call's */
 	if (inf->sys == sc_table[nr])
 		exit_dispatch(&x, inf);
-	bpf_map_delete_elem(&inflight, &tid);
+	inf->sys = 0;
 	return 0;
 }
 
@@ -222,4 +225,17 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(ipc_proc_exit, struct task_struct *p)
 {
 	return on_exit(p);
+}
+
+/* --locks: entry and return of the pthread and sem_* functions (locks.bpf.h) */
+SEC("uprobe")
+int ipc_lock_enter(struct pt_regs *ctx)
+{
+	return lock_enter(ctx);
+}
+
+SEC("uretprobe")
+int ipc_lock_return(struct pt_regs *ctx)
+{
+	return lock_return(ctx);
 }

@@ -22,16 +22,37 @@
 #define SOCK_DGRAM	2
 #define FMODE_WRITE	0x2
 
+/*
+ * Probe reads are the expensive part of resolving an fd (each is a helper
+ * call that sets up fault handling).  So the first bytes of a kernel struct
+ * are copied with one read and several fields taken from the copy, at the
+ * offsets CO-RE gives for the running kernel; a field the copy does not
+ * reach is read on its own.
+ */
+#define CHUNK_SIZE 128
+
+#define chunk_get(buf, src, type, field) ({					\
+	typeof(((type *)0)->field) __v = 0;					\
+	__u32 __off = bpf_core_field_offset(type, field);			\
+										\
+	if (__off + sizeof(__v) <= CHUNK_SIZE)					\
+		__builtin_memcpy(&__v, (char *)(buf) + __off, sizeof(__v));	\
+	else									\
+		bpf_probe_read_kernel(&__v, sizeof(__v), (char *)(src) + __off); \
+	__v;									\
+})
+
 static __always_inline struct file *fd_file(int fd)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	/* direct loads through BTF pointers: no helper calls */
+	struct fdtable *fdt = t->files->fdt;
 	struct file **fds;
 	struct file *f = NULL;
 
-	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fds = fdt->fd;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return NULL;
 	return f;
@@ -64,13 +85,14 @@ static __noinline void obj_unix(struct sock *sk, struct ipc_obj *o)
 	o->peer_pid = pid_nr(BPF_CORE_READ(sk, sk_peer_pid));
 }
 
-static __noinline void obj_inet(struct sock *sk, struct ipc_obj *o)
+/* Addresses and ports: all in struct sock_common, at the start of the sock. */
+static __noinline void obj_inet(struct sock *sk, const char *skc, struct ipc_obj *o)
 {
-	o->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	o->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	o->lport = chunk_get(skc, sk, struct sock_common, skc_num);
+	o->rport = bpf_ntohs(chunk_get(skc, sk, struct sock_common, skc_dport));
 	if (o->family == AF_INET) {
-		__u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		__u32 r = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__u32 l = chunk_get(skc, sk, struct sock_common, skc_rcv_saddr);
+		__u32 r = chunk_get(skc, sk, struct sock_common, skc_daddr);
 
 		__builtin_memcpy(o->laddr, &l, 4);
 		__builtin_memcpy(o->raddr, &r, 4);
@@ -86,43 +108,55 @@ static __noinline void obj_inet(struct sock *sk, struct ipc_obj *o)
 		o->kind = IPC_OBJ_INET;
 }
 
-static __noinline void obj_sock(struct file *f, struct ipc_obj *o)
+static __noinline void obj_sock(struct socket *sock, struct ipc_obj *o)
 {
-	struct socket *sock = BPF_CORE_READ(f, private_data);
 	struct sock *sk = BPF_CORE_READ(sock, sk);
+	char skc[CHUNK_SIZE];
 
 	o->kind = IPC_OBJ_SOCK;
-	if (!sk)
+	if (!sk || bpf_probe_read_kernel(skc, sizeof(skc), sk))
 		return;
-	o->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	o->family = chunk_get(skc, sk, struct sock_common, skc_family);
 	o->sock_type = BPF_CORE_READ(sk, sk_type);
 	if (o->family == AF_UNIX) {
 		o->kind = IPC_OBJ_UNIX;
 		obj_unix(sk, o);
 	} else if (o->family == AF_INET || o->family == AF_INET6) {
-		obj_inet(sk, o);
+		obj_inet(sk, skc, o);
 	}
 }
 
-/* Fill o from a file.  Returns o->kind (IPC_OBJ_NONE when f is NULL). */
+/*
+ * Fill o from a file: four probe reads for a pipe (fd slot, file, inode,
+ * superblock).  Returns o->kind (IPC_OBJ_NONE when f is NULL).
+ */
 static __noinline int obj_from_file(struct file *f, struct ipc_obj *o)
 {
+	char buf[CHUNK_SIZE];
 	struct inode *inode;
+	struct super_block *sb;
+	void *priv;
 	__u32 mode;
 	__u64 magic;
 
 	__builtin_memset(o, 0, sizeof(*o));
-	if (!f)
+	if (!f || bpf_probe_read_kernel(buf, sizeof(buf), f))
 		return IPC_OBJ_NONE;
-	inode = BPF_CORE_READ(f, f_inode);
-	mode = BPF_CORE_READ(inode, i_mode);
-	o->ino = BPF_CORE_READ(inode, i_ino);
-	o->dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	inode = chunk_get(buf, f, struct file, f_inode);
+	priv = chunk_get(buf, f, struct file, private_data);
+	if (!inode || bpf_probe_read_kernel(buf, sizeof(buf), inode))
+		return IPC_OBJ_NONE;
+	mode = chunk_get(buf, inode, struct inode, i_mode);
+	o->ino = chunk_get(buf, inode, struct inode, i_ino);
+	sb = chunk_get(buf, inode, struct inode, i_sb);
+	if (!sb || bpf_probe_read_kernel(buf, sizeof(buf), sb))
+		return IPC_OBJ_NONE;
+	o->dev = chunk_get(buf, sb, struct super_block, s_dev);
+	magic = chunk_get(buf, sb, struct super_block, s_magic);
 	if ((mode & S_IFMT) == S_IFIFO)
 		o->kind = magic == PIPEFS_MAGIC ? IPC_OBJ_PIPE : IPC_OBJ_FIFO;
 	else if ((mode & S_IFMT) == S_IFSOCK)
-		obj_sock(f, o);
+		obj_sock(priv, o);
 	else if (magic == MQUEUE_MAGIC)
 		o->kind = IPC_OBJ_MQ;
 	else
@@ -189,14 +223,29 @@ static __always_inline bool obj_watched(const struct ipc_obj *o)
 	return bpf_map_lookup_elem(&watched, &k) != NULL;
 }
 
-static __always_inline void watch_add_key(struct ipc_watch_key *k)
+static __always_inline bool key_eq(const struct ipc_watch_key *a, const struct ipc_watch_key *b)
 {
+	return a->a == b->a && a->b == b->b;
+}
+
+static __noinline void watch_add_key(struct ipc_watch_key *k)
+{
+	struct task_state *ts = task_state(false);
 	__u32 one = 1;
 
-	if (bpf_map_lookup_elem(&watched, k))
+	/* a ping-pong touches the same object again and again */
+	if (ts && (key_eq(&ts->last_watch[0], k) || key_eq(&ts->last_watch[1], k)))
 		return;
-	if (bpf_map_update_elem(&watched, k, &one, BPF_NOEXIST) && !bpf_map_lookup_elem(&watched, k))
+	if (!bpf_map_lookup_elem(&watched, k) &&
+	    bpf_map_update_elem(&watched, k, &one, BPF_NOEXIST) &&
+	    !bpf_map_lookup_elem(&watched, k)) {
 		stat_inc(IPC_STAT_WATCH_FULL);
+		return;
+	}
+	if (ts) {
+		ts->last_watch[1] = ts->last_watch[0];
+		ts->last_watch[0] = *k;
+	}
 }
 
 /* A target used o: watch it (and a unix socket's peer) for other processes. */

@@ -82,12 +82,9 @@ static __always_inline int on_exec(struct task_struct *p, __u32 old_pid, struct 
 static __always_inline int on_exit(struct task_struct *p)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	struct ipc_ev_proc *e;
 	bool group_dead;
 
-	/* a thread killed inside a syscall never reaches sys_exit */
-	bpf_map_delete_elem(&inflight, &tid);
 	if (!proc_wanted(pid_tgid))
 		return 0;
 	/* do_exit() drops signal->live before this tracepoint */

@@ -93,11 +93,11 @@ static __noinline void signal_send_exit(const struct xctx *x, const struct ipc_i
 }
 
 /* Inside one of our traced signal-sending syscalls?  Else the kernel sent it. */
-static __always_inline bool in_send_syscall(__u32 tid)
+static __always_inline bool in_send_syscall(void)
 {
-	struct ipc_inflight *inf = bpf_map_lookup_elem(&inflight, &tid);
+	struct task_state *ts = task_state(false);
 
-	return inf && sys_sends_signal(inf->sys);
+	return ts && sys_sends_signal(ts->inf.sys);
 }
 
 static __always_inline void siginfo_fill(struct ipc_ev_signal *e, struct kernel_siginfo *info)
@@ -141,7 +141,7 @@ static __always_inline int on_signal_generate(int sig, struct kernel_siginfo *in
 	if (group)
 		e->sflags |= IPC_SIGF_GROUP;
 	siginfo_fill(e, info);
-	if (in_send_syscall((__u32)pid_tgid))
+	if (in_send_syscall())
 		e->sflags |= IPC_SIGF_IN_SEND;
 	else
 		e->hdr.flags |= IPC_EVF_KERNEL;

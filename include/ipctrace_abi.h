@@ -473,7 +473,6 @@ enum ipc_stat {
 	IPC_STAT_READ_FAULT,		/* user/kernel memory read failed */
 	IPC_STAT_TARGETS_FULL,		/* a descendant could not be added to the filter */
 	IPC_STAT_WATCH_FULL,		/* an object could not be watched */
-	IPC_STAT_EVENTS,		/* records submitted */
 	IPC_STAT_LOCK_UNMATCHED,	/* uprobe return without its entry */
 	IPC_STAT_NR
 };
@@ -501,8 +500,9 @@ struct ipc_watch_key {
 #define IPC_INF_SHARED_KEY	(1u << 2)	/* key_* set: shared futex */
 
 /*
- * A syscall in progress (value of the inflight map, key = tid): what the
- * exit needs to build the event, and what a thread is blocked on right now.
+ * A syscall in progress (the inflight task-storage map; sys == 0 when the
+ * task is in none we trace): what the exit needs to build the event, and
+ * what a thread is blocked on right now.
  */
 struct ipc_inflight {
 	__u64 ts_ns;		/* entry time */

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""Overhead of ipctrace on its own workloads, as ratios measured in one run.
+
+For each workload (a 64-byte pipe ping-pong between two processes, and a
+mutex contended by 4 threads), runs alternate between:
+  untraced     the workload alone
+  summary      under `ipctrace -p PIDS` (live summary to /dev/null)
+  json         under `ipctrace --json -p PIDS > /dev/null` (every event)
+The workload waits (--wait-stdin) until the tracer is attached, and times
+itself from the go signal to the end (elapsed_ns of its done line), so
+loading the probes is not counted.  Everything is pinned to CPU 0
+(`taskset -c 0`) as cross-CPU wakeups in a VM are slow and noisy; the
+collector runs on another CPU.  Reports median times, ratios to untraced,
+the events each traced run saw, drops, and events per second sustained.
+
+Usage: sudo tools/bench.py [--build DIR] [--rounds N] [--count N]
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def parse_info(text):
+    out = []
+    for line in text.splitlines():
+        if line.startswith("ipcwork: "):
+            d = {}
+            for tok in line[9:].split():
+                k, _, v = tok.partition("=")
+                d[k] = v if _ else True
+            out.append(d)
+    return out
+
+
+def start_workload(build, args):
+    info = tempfile.NamedTemporaryFile("r", prefix="bench-", suffix=".info")
+    cmd = ["taskset", "-c", "0", os.path.join(build, "tools", "ipcwork"), "--info", info.name,
+           "--wait-stdin"] + args
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        info.seek(0)
+        lines = parse_info(info.read())
+        if any("ready" in l for l in lines):
+            return proc, info, lines
+        time.sleep(0.01)
+    proc.kill()
+    raise RuntimeError(f"workload not ready: {cmd}")
+
+
+def one_run(build, workload, mode):
+    """Elapsed ns of one workload run, and what the tracer saw (events, lost)."""
+    proc, info, lines = start_workload(build, workload)
+    pids = sorted({l["pid"] for l in lines if "pid" in l})
+    tracer = out = None
+    if mode != "untraced":
+        cmd = [os.path.join(build, "ipctrace"), "-p", ",".join(pids)]
+        cmd += ["--json"] if mode == "json" else []
+        out = tempfile.TemporaryFile("w+")
+        tracer = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(1.0)             # probes load and attach
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    proc.wait(timeout=600)
+    info.seek(0)
+    lines = parse_info(info.read())
+    elapsed = max(int(l["elapsed_ns"]) for l in lines if "done" in l and "elapsed_ns" in l)
+    if not tracer:
+        return elapsed, None
+    tracer.wait(timeout=60)         # the targets exited: it reports and stops
+    out.seek(0)
+    return elapsed, final_counts(out.read(), mode)
+
+
+def final_counts(text, mode):
+    if mode == "json":
+        s = json.loads(text.strip().splitlines()[-1])
+        return s["events"], s["lost"]["ringbuf_full"] + s["lost"]["inflight_full"]
+    m = re.findall(r"events: (\d+)  lost: (\d+)", text)
+    return int(m[-1][0]), int(m[-1][1])
+
+
+def measure(build, name, workload, rounds):
+    results = {m: [] for m in ("untraced", "summary", "json")}
+    seen = {"summary": [], "json": []}
+    for _ in range(rounds):
+        for mode in results:
+            elapsed, counts = one_run(build, workload, mode)
+            results[mode].append(elapsed)
+            if counts:
+                seen[mode].append(counts)
+    med = {m: statistics.median(v) for m, v in results.items()}
+    base = med["untraced"]
+    print(f"\n{name}: ipcwork {' '.join(workload)}  ({rounds} rounds, median elapsed)")
+    for m, v in med.items():
+        spread = f"{min(results[m]) / 1e6:.1f}-{max(results[m]) / 1e6:.1f} ms"
+        extra = ""
+        if seen.get(m):
+            ev = statistics.median(c[0] for c in seen[m])
+            lost = sum(c[1] for c in seen[m])
+            extra = f"  events/run {ev:,.0f}, lost {lost}"
+        print(f"  {m:9s} {v / 1e6:9.1f} ms  x{v / base:5.2f}  (range {spread}){extra}")
+    return med
+
+
+def sustained(build, count):
+    """Events per second the collector takes without a drop: a pinned ping-pong
+    traced with --json, events counted from the final summary."""
+    cmd = [os.path.join(build, "ipctrace"), "--json", "--", "taskset", "-c", "0",
+           os.path.join(build, "tools", "ipcwork"), "--info", "/dev/null", "pipe-pingpong",
+           str(count)]
+    t0 = time.time()
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    took = time.time() - t0
+    summary = json.loads(p.stdout.strip().splitlines()[-1])
+    lost = summary["lost"]
+    ev = summary["events"]
+    dur = summary["duration_ns"] / 1e9
+    print(f"\nsustained: {ev} events in {dur:.2f} s traced with --json = {ev / dur:,.0f} events/s;"
+          f" ring buffer drops {lost['ringbuf_full']}, entry table full {lost['inflight_full']}"
+          f" (wall {took:.1f} s)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--count", type=int, default=100000, help="ping-pong round trips")
+    ap.add_argument("--mutex-count", type=int, default=20000, help="locks per thread")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        print("bench: needs root (loads BPF programs)", file=sys.stderr)
+        return 1
+    print(f"ipctrace overhead, {time.strftime('%Y-%m-%d %H:%M')}, {os.uname().release}, "
+          f"{os.cpu_count()} CPUs")
+    measure(args.build, "pipe ping-pong", ["pipe-pingpong", str(args.count)], args.rounds)
+    measure(args.build, "contended mutex", ["mutex", "-t", "4", "--hold-us", "1",
+                                            str(args.mutex_count)], args.rounds)
+    sustained(args.build, args.count * 2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
