@@ -228,6 +228,47 @@ class Cli(unittest.TestCase):
             self.assertEqual(missing.returncode, 1)
             self.assertEqual(len(one_line(missing.stderr)), 1, missing.stderr)
 
+    def test_thread_filter(self):
+        w = ipct.Workload(["mutex", "-t", "2", "300"])
+        try:
+            workers = [i for i in w.info if i.get("role") == "worker"]
+            tid = int(workers[0]["tid"])
+            tracer = subprocess.Popen([ipct.IPCTRACE, "--json", "-t", str(tid)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(1.5)
+            w.go()
+            self.assertEqual(w.wait(), 0)
+            out, err = tracer.communicate(timeout=30)
+        finally:
+            w.kill()
+        self.assertEqual(tracer.returncode, 0, err)
+        self.assertIn(f"ipctrace: thread {tid} (ipcwork) exited", err)
+        run = ipct.Run(tracer, out, err, w.info)
+        futex = [e for e in run.events if e["op"].startswith("futex_")]
+        self.assertGreater(len(futex), 0, "two threads on one mutex: some futex calls")
+        self.assertEqual({e["tid"] for e in run.events if not e.get("peer_side")}, {tid})
+
+    def test_recording_survives_kill(self):
+        """A recording is readable after SIGKILL: chunks are whole, one per interval."""
+        with tempfile.TemporaryDirectory() as d:
+            rec = os.path.join(d, "k.ipct")
+            w = ipct.Workload(["pipe-pingpong", "20000000"])
+            try:
+                pid = w.pid(role="parent")
+                rec_p = subprocess.Popen([ipct.IPCTRACE, "record", "-o", rec, "-i", "0.5",
+                                          "-p", str(pid), "-f"], stderr=subprocess.PIPE)
+                time.sleep(1.0)
+                w.go()
+                time.sleep(2.0)
+                rec_p.kill()
+                rec_p.wait()
+            finally:
+                w.kill()
+            rep = ipct.run([ipct.IPCTRACE, "report", "--json", "-q", rec])
+            self.assertEqual(rep.returncode, 0, rep.stderr)
+            s = json.loads(rep.stdout.strip().splitlines()[-1])
+            self.assertGreater(s["events"], 1000)
+
     def test_types_filter_in_kernel(self):
         r = ipct.trace_cmd(["--json", "--types", "signal"], ["pipe-pingpong", "20"])
         self.assertEqual(r.returncode, 0, r)
