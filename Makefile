@@ -2,6 +2,7 @@
 #
 # ipctrace build.  Everything goes to $(OUTPUT) (default build/).
 #   make [V=1]            ipctrace and the workload programs
+#   make demo             build, then trace a bundled demo workload (root)
 #   make check            unit, integration (root) and whole-binary tests
 #   make check-unit       cmocka unit tests only (no root needed)
 #   make check-asan       unit tests built with ASan/UBSan (in build/asan)
@@ -73,7 +74,7 @@ TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-po
 
 .DELETE_ON_ERROR:
 .PHONY: all clean check check-unit check-integration check-cli check-asan install \
-	uninstall vmlinux tools
+	uninstall vmlinux tools demo
 
 all: $(BIN) tools
 
@@ -143,6 +144,9 @@ check-integration: $(BIN) tools
 	$(Q)$(PYTHON) tests/integration/run.py --build $(OUTPUT)
 
 check: check-unit check-asan check-integration
+
+demo: $(BIN) tools
+	$(Q)tools/demo.sh $(OUTPUT)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
