@@ -82,7 +82,17 @@ struct task_state {
 	struct ipc_inflight inf;
 	/* the objects this task marked watched last: skips the map lookup */
 	struct ipc_watch_key last_watch[2];
+	/* a stack was captured since the task started or exec'd */
+	__u32 stack_seen;
+	__u32 _pad;
 };
+
+/*
+ * Internal header flag: submit this record with a wakeup, so that the
+ * collector sees it at once (it reads the process's memory maps while the
+ * process is surely alive).  Cleared before the record is submitted.
+ */
+#define EVF_WAKE_NOW	(1u << 15)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -167,8 +177,15 @@ static __always_inline void *ev_reserve(__u64 size)
  */
 static __always_inline void ev_submit(void *e)
 {
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	struct ipc_hdr *h = e;
+	__u64 avail;
 
+	if (h->flags & EVF_WAKE_NOW) {
+		h->flags &= ~EVF_WAKE_NOW;
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+		return;
+	}
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
@@ -200,6 +217,7 @@ static __always_inline __u32 cur_nvcsw(void)
 /* User stack of the current thread; ctx is the program's context. */
 static __always_inline void hdr_stack(void *ctx, struct ipc_hdr *h)
 {
+	struct task_state *ts;
 	long id;
 
 	if (!want_stacks)
@@ -211,6 +229,12 @@ static __always_inline void hdr_stack(void *ctx, struct ipc_hdr *h)
 		return;
 	}
 	h->stack_id = id;
+	/* a thread's first stack: the collector must read the maps while it lives */
+	ts = task_state(false);
+	if (ts && !ts->stack_seen) {
+		ts->stack_seen = 1;
+		h->flags |= EVF_WAKE_NOW;
+	}
 }
 
 #endif /* IPCTRACE_COMMON_BPF_H */

@@ -63,10 +63,15 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 static __always_inline int on_exec(struct task_struct *p, __u32 old_pid, struct linux_binprm *bprm)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_state *ts;
 	struct ipc_ev_proc *e;
 
 	if (!proc_wanted(pid_tgid))
 		return 0;
+	/* a new program: its stacks need new maps */
+	ts = task_state(false);
+	if (ts)
+		ts->stack_seen = 0;
 	e = proc_reserve(IPC_OP_PROC_EXEC, IPC_SYS_HOOK_EXEC, pid_tgid);
 	if (!e)
 		return 0;

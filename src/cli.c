@@ -342,6 +342,9 @@ static int validate(struct env *env)
 		return fail(env, "no command after --");
 	if (env->mode == MODE_RECORD && !env->output)
 		return fail(env, "record needs -o FILE");
+	/* record runs no analysis: the files would silently never be written */
+	if (env->mode == MODE_RECORD && (env->folded_file || env->flame_file))
+		return fail(env, "--folded and --flame come from 'ipctrace report', not record");
 	if (env->mode == MODE_REPORT) {
 		if (!env->input)
 			return fail(env, "report needs a recording file");

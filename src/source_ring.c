@@ -56,7 +56,6 @@ static int ensure_stack(struct ring_source *rs, const struct ipc_hdr *h)
 {
 	struct ipc_rec_stack *s = &rs->stack;
 	bool created;
-	int ret;
 
 	if (!hmap__upsert(rs->stacks_sent, &h->stack_id, 1, &created))
 		return -ENOMEM;
@@ -73,11 +72,8 @@ static int ensure_stack(struct ring_source *rs, const struct ipc_hdr *h)
 	memcpy(s->hdr.comm, h->comm, sizeof(s->hdr.comm));
 	if (loader__read_stack(rs->loader, h->stack_id, s->ips, &s->nr))
 		return 0;	/* counted as missed by the reader of the event */
-	ret = collector__push(rs->base.c, s, offsetof(struct ipc_rec_stack, ips) +
-					     s->nr * sizeof(s->ips[0]));
-	if (ret)
-		return ret;
-	return ensure_maps(rs, h->pid);
+	return collector__push(rs->base.c, s, offsetof(struct ipc_rec_stack, ips) +
+					    s->nr * sizeof(s->ips[0]));
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -89,8 +85,11 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size >= sizeof(*h)) {
 		if (h->type == IPC_REC_PROC && h->op == IPC_OP_PROC_EXEC)
 			hmap__remove(rs->maps_done, &h->pid);
+		/* maps per process, not per stack: a stack id is shared by processes */
 		if (h->stack_id >= 0)
 			ret = ensure_stack(rs, h);
+		if (h->stack_id >= 0 && !ret)
+			ret = ensure_maps(rs, h->pid);
 	}
 	if (!ret)
 		ret = collector__push(rs->base.c, data, size);
