@@ -20,14 +20,14 @@
 #include "syscalls.h"
 #include "ipctrace.skel.h"
 
-#define MAX_LINKS 32
 #define CAP_PERFMON_BIT 38
 #define CAP_BPF_BIT 39
 
 struct loader {
 	struct ipctrace_bpf *skel;
-	struct bpf_link *links[MAX_LINKS];
+	struct bpf_link **links;	/* grows: --locks adds uprobes per library */
 	int nr_links;
+	int cap_links;
 	int ncpus;
 };
 
@@ -102,6 +102,13 @@ static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
 	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_bytes);
 	if (!o->stacks)
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
+	/* the uprobes have no target of their own: src/locks.c attaches them */
+	bpf_program__set_autoattach(skel->progs.ipc_lock_enter, false);
+	bpf_program__set_autoattach(skel->progs.ipc_lock_return, false);
+	if (!o->locks) {
+		bpf_program__set_autoload(skel->progs.ipc_lock_enter, false);
+		bpf_program__set_autoload(skel->progs.ipc_lock_return, false);
+	}
 	if (!(o->families & (1u << IPC_FAM_SIGNAL))) {
 		bpf_program__set_autoload(skel->progs.ipc_signal_generate, false);
 		bpf_program__set_autoload(skel->progs.ipc_signal_deliver, false);
@@ -149,28 +156,55 @@ err_free:
 	return NULL;
 }
 
+int loader__add_link(struct loader *l, struct bpf_link *link)
+{
+	struct bpf_link **links;
+	int cap;
+
+	if (l->nr_links == l->cap_links) {
+		cap = l->cap_links ? 2 * l->cap_links : 32;
+		links = realloc(l->links, cap * sizeof(*links));
+		if (!links) {
+			bpf_link__destroy(link);
+			return -ENOMEM;
+		}
+		l->links = links;
+		l->cap_links = cap;
+	}
+	l->links[l->nr_links++] = link;
+	return 0;
+}
+
+struct bpf_program *loader__lock_prog(const struct loader *l, bool ret)
+{
+	struct bpf_program *prog = ret ? l->skel->progs.ipc_lock_return :
+					 l->skel->progs.ipc_lock_enter;
+
+	return bpf_program__autoload(prog) ? prog : NULL;
+}
+
 int loader__attach(struct loader *l, char *err, size_t errlen)
 {
 	struct bpf_program *prog;
+	int ret;
 
 	bpf_object__for_each_program(prog, l->skel->obj) {
 		struct bpf_link *link;
 
-		if (!bpf_program__autoload(prog))
+		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog))
 			continue;
-		if (l->nr_links >= MAX_LINKS) {
-			snprintf(err, errlen, "too many BPF programs");
-			return -E2BIG;
-		}
 		link = bpf_program__attach(prog);
 		if (!link) {
-			int ret = -errno;
-
+			ret = -errno;
 			snprintf(err, errlen, "failed to attach BPF program '%s': %s",
 				 bpf_program__name(prog), strerror(-ret));
 			return ret;
 		}
-		l->links[l->nr_links++] = link;
+		ret = loader__add_link(l, link);
+		if (ret) {
+			snprintf(err, errlen, "failed to keep BPF link: %s", strerror(-ret));
+			return ret;
+		}
 	}
 	return 0;
 }
@@ -179,8 +213,10 @@ void loader__destroy(struct loader *l)
 {
 	if (!l)
 		return;
+	/* uprobes: each removal waits for a grace period (~0.1 s), see locks.h */
 	for (int i = 0; i < l->nr_links; i++)
 		bpf_link__destroy(l->links[i]);
+	free(l->links);
 	ipctrace_bpf__destroy(l->skel);
 	free(l);
 }

@@ -21,6 +21,7 @@ struct loader_opts {
 	bool filter_tids;	/* -t given */
 	bool watch_peers;	/* trace other processes on the targets' objects */
 	bool stacks;		/* capture user stacks of blocking operations */
+	bool locks;		/* --locks: load the uprobe programs (src/locks.c attaches) */
 	uint64_t ringbuf_bytes;	/* ring buffer size (power of two, >= 4096) */
 	uint64_t wakeup_bytes;	/* wake the consumer when this much is waiting */
 	int verbose;		/* 0: quiet; 1: libbpf info; 2: libbpf debug */
@@ -43,6 +44,13 @@ int loader__watch(struct loader *l, const struct ipc_watch_key *key);
 
 /* Attach every program.  0, or -errno with the failing program named in err. */
 int loader__attach(struct loader *l, char *err, size_t errlen);
+
+struct bpf_program;
+struct bpf_link;
+/* --locks: the uprobe for function entries (ret false) or returns; NULL without opts->locks. */
+struct bpf_program *loader__lock_prog(const struct loader *l, bool ret);
+/* Keep a link attached elsewhere, destroyed with the loader.  0, or -ENOMEM (link destroyed). */
+int loader__add_link(struct loader *l, struct bpf_link *link);
 
 int loader__events_fd(const struct loader *l);
 /* Frames of a stack id: 0 and *nr set, or -errno (-ENOENT if gone). */
