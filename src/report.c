@@ -29,6 +29,8 @@ static void losses_text(FILE *f, const struct collector_stats *cs)
 		(unsigned long long)b[IPC_STAT_STACK_MISSED],
 		(unsigned long long)b[IPC_STAT_READ_FAULT],
 		(unsigned long long)cs->last.sym_missed);
+	if (b[IPC_STAT_LOCK_UNMATCHED])
+		fprintf(f, "  lock calls unmatched: %llu", (unsigned long long)b[IPC_STAT_LOCK_UNMATCHED]);
 	if (b[IPC_STAT_TARGETS_FULL] || b[IPC_STAT_WATCH_FULL])
 		fprintf(f, "  filter full: %llu processes, %llu objects",
 			(unsigned long long)b[IPC_STAT_TARGETS_FULL],
@@ -51,6 +53,7 @@ static void losses_json(struct jw *w, const struct collector_stats *cs)
 	jw__kv_u64(w, "read_faults", b[IPC_STAT_READ_FAULT]);
 	jw__kv_u64(w, "targets_full", b[IPC_STAT_TARGETS_FULL]);
 	jw__kv_u64(w, "watch_full", b[IPC_STAT_WATCH_FULL]);
+	jw__kv_u64(w, "lock_unmatched", b[IPC_STAT_LOCK_UNMATCHED]);
 	jw__kv_u64(w, "symbols_unresolved", cs->last.sym_missed);
 	jw__kv_u64(w, "malformed_records", cs->bad);
 	jw__obj_end(w);

@@ -48,8 +48,11 @@ static inline void source__free(struct source *s)
 struct source *source_ring__new(struct collector *c, struct loader *l);
 /* Push the BPF loss counters as an IPC_REC_STATS record.  0 or -errno. */
 int source_ring__push_stats(struct source *s);
-/* Drain everything still in the ring buffer (at the end). */
-int source_ring__drain(struct source *s);
+/*
+ * Drain what is still in the ring buffer (at the end), for max_ns at most:
+ * producers that never pause must not keep ipctrace from exiting.
+ */
+int source_ring__drain(struct source *s, uint64_t max_ns);
 
 /* Replay: a recording file.  NULL with errno and the reason in err. */
 struct source *source_file__new(struct collector *c, const char *path, char *err, size_t errlen);

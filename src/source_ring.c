@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 
 #include "collector.h"
@@ -26,7 +27,15 @@ struct ring_source {
 	struct hmap *maps_done;		/* pid -> 1: maps pushed (or tried) */
 	struct ipc_rec_stack stack;	/* reused: no allocation per event */
 	int err;			/* first collector error, stops the poll */
+	unsigned int batch;		/* records handled in this poll */
 };
+
+/*
+ * Records per poll at most: libbpf consumes until the buffer is empty, which
+ * never happens while producers keep up; stopping every so often lets the
+ * loop see Ctrl-C, the duration and the interval.
+ */
+#define RING_BATCH 65536
 
 static int push_map(void *ctx, const struct ipc_rec_map *m)
 {
@@ -97,7 +106,24 @@ static int on_record(void *ctx, void *data, size_t size)
 		rs->err = ret;
 		return ret;	/* stops the consumer */
 	}
-	return 0;
+	/* this record is consumed either way: -EAGAIN only pauses */
+	return ++rs->batch >= RING_BATCH ? -EAGAIN : 0;
+}
+
+/* One libbpf call; a pause for the batch limit is not an error. */
+static int ring_call(struct ring_source *rs, int timeout_ms)
+{
+	int n;
+
+	rs->batch = 0;
+	n = timeout_ms >= 0 ? ring_buffer__poll(rs->rb, timeout_ms) : ring_buffer__consume(rs->rb);
+	if (n == -EAGAIN && !rs->err)
+		return rs->batch;
+	if (n == -EINTR)
+		return 0;
+	if (n < 0 && rs->err)
+		return rs->err;
+	return n;
 }
 
 static int ring_poll(struct source *s, int timeout_ms)
@@ -105,32 +131,32 @@ static int ring_poll(struct source *s, int timeout_ms)
 	struct ring_source *rs = (struct ring_source *)s;
 	int n, m;
 
-	n = ring_buffer__poll(rs->rb, timeout_ms);
-	if (n == -EINTR)
-		n = 0;
-	if (n < 0)
-		goto err;
+	n = ring_call(rs, timeout_ms);
 	/* records submitted without a wakeup are not seen by epoll */
-	m = ring_buffer__consume(rs->rb);
-	if (m < 0)
-		goto err_m;
-	return n + m;
-
-err_m:
-	n = m;
-err:
-	if (rs->err)
-		n = rs->err;
+	m = n >= 0 && n < RING_BATCH ? ring_call(rs, -1) : 0;
+	if (n >= 0 && m >= 0)
+		return n + m;
+	n = n < 0 ? n : m;
 	snprintf(s->error, sizeof(s->error), "failed to read events: %s", strerror(-n));
 	return n;
 }
 
-int source_ring__drain(struct source *s)
+int source_ring__drain(struct source *s, uint64_t max_ns)
 {
 	struct ring_source *rs = (struct ring_source *)s;
-	int n = ring_buffer__consume(rs->rb);
+	struct timespec t0, t;
+	int n, total = 0;
 
-	return n < 0 && rs->err ? rs->err : n;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		n = ring_call(rs, -1);
+		if (n < 0)
+			return n;
+		total += n;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (n >= RING_BATCH &&
+		 (uint64_t)((t.tv_sec - t0.tv_sec) * 1000000000ll + t.tv_nsec - t0.tv_nsec) < max_ns);
+	return total;
 }
 
 int source_ring__push_stats(struct source *s)
