@@ -37,6 +37,12 @@ const volatile __u32 self_tgid = 0;
 const volatile bool want_stacks = true;
 /* Wake the consumer once this many bytes wait in the ring buffer. */
 const volatile __u64 wakeup_bytes = 1 << 20;
+/*
+ * Bumped whenever BPF adds a key to the watched map: the "not watched"
+ * answers cached in task_state.peer_fds before are stale then.  Keys that
+ * userspace adds (the /proc snapshot) all go in before the probes attach.
+ */
+__u32 watch_gen = 0;
 
 /* Events to userspace.  Size set by the loader (--ringbuf-size). */
 struct {
@@ -72,6 +78,15 @@ struct {
 	__type(value, __u32);
 } watched SEC(".maps");
 
+/* An fd of an untraced task found not watched (obj.bpf.h, fd_watched_fast). */
+struct peer_fd {
+	__u64 file;
+	__u64 inode;
+	__u32 fd;
+	__u32 gen;		/* watch_gen when it was looked up */
+};
+#define PEER_FDS	4	/* a power of two: slot = fd & (PEER_FDS - 1) */
+
 /*
  * Syscalls in progress: per-task storage, so the exit finds the arguments
  * (and what a thread is blocked on right now).  Task storage instead of a
@@ -82,6 +97,8 @@ struct task_state {
 	struct ipc_inflight inf;
 	/* the objects this task marked watched last: skips the map lookup */
 	struct ipc_watch_key last_watch[2];
+	/* the object filter's answers for this task's fds, while nothing new is watched */
+	struct peer_fd peer_fds[PEER_FDS];
 	/* a stack was captured since the task started or exec'd */
 	__u32 stack_seen;
 	__u32 _pad;

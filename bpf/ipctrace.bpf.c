@@ -43,6 +43,40 @@ static __always_inline bool sys_watchable(__u8 sys)
 	}
 }
 
+/*
+ * The object filter's first question for a process outside the filter: may
+ * this syscall touch a watched object?  Asked before any entry state is
+ * made, for about the price of one map lookup: private futexes never are
+ * watched, a semop's set is looked up by id, every other watchable syscall
+ * by its fd (fd_watched_fast: the key's reads, or a cached answer).  Only
+ * a yes goes on.
+ */
+static __always_inline bool peer_maybe_watched(__u8 sys, struct pt_regs *regs)
+{
+	struct ipc_watch_key k;
+
+	switch (sys) {
+	case IPC_SYS_FUTEX:
+		return !(SC_ARG1(regs) & FUTEX_PRIVATE_FLAG);
+	case IPC_SYS_FUTEX_WAIT:
+	case IPC_SYS_FUTEX_WAKE:
+		return !(SC_ARG3(regs) & FUTEX2_PRIVATE);
+	case IPC_SYS_FUTEX_WAITV:
+	case IPC_SYS_FUTEX_REQUEUE:
+		return true;	/* flags per word: futex_enter() decides */
+	case IPC_SYS_SEMOP:
+	case IPC_SYS_SEMTIMEDOP:
+		sem_watch_key(SC_ARG0(regs), &k);
+		return bpf_map_lookup_elem(&watched, &k) != NULL;
+	case IPC_SYS_SPLICE:
+		return fd_watched_fast(SC_ARG0(regs)) || fd_watched_fast(SC_ARG2(regs));
+	case IPC_SYS_TEE:
+		return fd_watched_fast(SC_ARG0(regs)) || fd_watched_fast(SC_ARG1(regs));
+	default:	/* read/write/send/recv families, close, mq_*: the fd comes first */
+		return fd_watched_fast(SC_ARG0(regs));
+	}
+}
+
 /* Per-family entry work.  1 = not an operation we report: forget it. */
 static __noinline int enter_prepare(struct ipc_inflight *inf)
 {
@@ -91,7 +125,7 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	pid_tgid = bpf_get_current_pid_tgid();
 	if (!proc_wanted(pid_tgid)) {
-		if (!watch_peers || !sys_watchable(sys))
+		if (!watch_peers || !sys_watchable(sys) || !peer_maybe_watched(sys, regs))
 			return 0;
 		peer = true;
 	}

@@ -189,9 +189,12 @@ static __always_inline bool obj_traced(const struct ipc_obj *o)
 }
 
 /*
- * Watch key of an object.  Both ends must map to the same key: pipes and
- * queues by (dev, ino); a unix socket by its own inode (the target adds its
- * peer's too); an inet connection by its two endpoints in a fixed order.
+ * Watch key of an object.  Both ends must map to the same key: pipes,
+ * FIFOs and queues by (ino, dev), whatever their kind, so that the fast
+ * path below need not tell them apart; a unix socket by its own inode (the
+ * target adds its peer's too) and its kind instead of the device (all of
+ * them live in sockfs: one read less); an inet connection by its two
+ * endpoints in a fixed order.  src/objkey.c mirrors this.
  */
 static __always_inline void watch_key(const struct ipc_obj *o, struct ipc_watch_key *k)
 {
@@ -212,7 +215,7 @@ static __always_inline void watch_key(const struct ipc_obj *o, struct ipc_watch_
 		return;
 	}
 	k->a = o->ino;
-	k->b = ((__u64)o->kind << 32) | o->dev;
+	k->b = o->kind == IPC_OBJ_UNIX ? (__u64)IPC_OBJ_UNIX << 32 : o->dev;
 }
 
 static __always_inline bool obj_watched(const struct ipc_obj *o)
@@ -221,6 +224,84 @@ static __always_inline bool obj_watched(const struct ipc_obj *o)
 
 	watch_key(o, &k);
 	return bpf_map_lookup_elem(&watched, &k) != NULL;
+}
+
+/* From a socket's inode: its family, and for inet stream/datagram sockets the endpoints. */
+static __always_inline void sock_fast(struct inode *inode, struct ipc_obj *o)
+{
+	struct socket_alloc *sa = container_of(inode, struct socket_alloc, vfs_inode);
+	struct sock *sk = BPF_CORE_READ(sa, socket.sk);
+	char skc[CHUNK_SIZE];
+
+	if (!sk || bpf_probe_read_kernel(skc, sizeof(skc), sk))
+		return;
+	o->family = chunk_get(skc, sk, struct sock_common, skc_family);
+	if (o->family == AF_UNIX) {
+		o->kind = IPC_OBJ_UNIX;
+	} else if (o->family == AF_INET || o->family == AF_INET6) {
+		o->sock_type = BPF_CORE_READ(sk, sk_type);
+		obj_inet(sk, skc, o);
+	}
+}
+
+/* The fd's object from its inode (read into buf), as fd_watched_fast() keys it. */
+static __always_inline void fast_obj(struct inode *inode, const char *buf, struct ipc_obj *o)
+{
+	__u32 mode = chunk_get(buf, inode, struct inode, i_mode);
+
+	o->ino = chunk_get(buf, inode, struct inode, i_ino);
+	if ((mode & S_IFMT) == S_IFSOCK)
+		sock_fast(inode, o);
+	/* raw inet and other sockets are named by their inode, as pipes are */
+	if (o->kind != IPC_OBJ_UNIX && o->kind != IPC_OBJ_TCP && o->kind != IPC_OBJ_UDP) {
+		struct super_block *sb = chunk_get(buf, inode, struct inode, i_sb);
+
+		o->kind = IPC_OBJ_PIPE;
+		o->dev = BPF_CORE_READ(sb, s_dev);
+	}
+}
+
+/*
+ * The object filter's fast path: is this fd of a process outside the filter
+ * a watched object?  While peers are watched, every read, write, send and
+ * recv of every other process on the machine asks, before any entry state
+ * is made, so the answer is kept cheap: two probe reads (fd slot, inode
+ * pointer) and the task's cache of answers, which holds while the fd is
+ * the same open file on the same inode and nothing new was watched; else
+ * the key (two more reads for a pipe, FIFO or queue: inode, superblock;
+ * three for a socket) and one map lookup.  A hit goes on to the full
+ * entry path, which resolves the object again and checks the same key.
+ */
+static __noinline bool fd_watched_fast(int fd)
+{
+	struct task_state *ts = task_state(true);
+	struct file *f = fd_file(fd);
+	struct peer_fd *pf = NULL;
+	struct ipc_obj o = {};
+	struct ipc_watch_key k;
+	char buf[CHUNK_SIZE];
+	struct inode *inode;
+	__u32 gen = watch_gen;
+	bool hit;
+
+	if (!f)
+		return false;
+	inode = BPF_CORE_READ(f, f_inode);
+	if (ts) {
+		pf = &ts->peer_fds[fd & (PEER_FDS - 1)];
+		if (pf->fd == fd && pf->file == (__u64)f && pf->inode == (__u64)inode &&
+		    pf->gen == gen)
+			return false;
+	}
+	if (!inode || bpf_probe_read_kernel(buf, sizeof(buf), inode))
+		return false;
+	fast_obj(inode, buf, &o);
+	watch_key(&o, &k);
+	hit = bpf_map_lookup_elem(&watched, &k) != NULL;
+	if (!hit && pf)
+		*pf = (struct peer_fd){ .file = (__u64)f, .inode = (__u64)inode, .fd = fd,
+					.gen = gen };
+	return hit;
 }
 
 static __always_inline bool key_eq(const struct ipc_watch_key *a, const struct ipc_watch_key *b)
@@ -236,11 +317,14 @@ static __noinline void watch_add_key(struct ipc_watch_key *k)
 	/* a ping-pong touches the same object again and again */
 	if (ts && (key_eq(&ts->last_watch[0], k) || key_eq(&ts->last_watch[1], k)))
 		return;
-	if (!bpf_map_lookup_elem(&watched, k) &&
-	    bpf_map_update_elem(&watched, k, &one, BPF_NOEXIST) &&
-	    !bpf_map_lookup_elem(&watched, k)) {
-		stat_inc(IPC_STAT_WATCH_FULL);
-		return;
+	if (!bpf_map_lookup_elem(&watched, k)) {
+		if (bpf_map_update_elem(&watched, k, &one, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&watched, k)) {
+			stat_inc(IPC_STAT_WATCH_FULL);
+			return;
+		}
+		/* the object filter's cached answers may now be wrong */
+		__sync_fetch_and_add(&watch_gen, 1);
 	}
 	if (ts) {
 		ts->last_watch[1] = ts->last_watch[0];

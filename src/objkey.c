@@ -160,5 +160,5 @@ void objkey__watch_key(const struct ipc_obj *o, struct ipc_watch_key *k)
 		return;
 	}
 	k->a = o->ino;
-	k->b = ((uint64_t)o->kind << 32) | o->dev;
+	k->b = o->kind == IPC_OBJ_UNIX ? (uint64_t)IPC_OBJ_UNIX << 32 : o->dev;
 }

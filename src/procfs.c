@@ -224,6 +224,26 @@ int procfs__fd_obj(uint32_t pid, int fd, struct ipc_obj *o, char *name, size_t n
 	return 0;
 }
 
+long procfs__fd_flags(uint32_t pid, int fd)
+{
+	char path[64], line[128];
+	long flags = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/fdinfo/%d", pid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "flags:", 6)) {
+			flags = strtol(line + 6, NULL, 8);	/* the kernel prints it in octal */
+			break;
+		}
+	}
+	fclose(f);
+	return flags;
+}
+
 int procfs__snapshot_fds(uint32_t pid, procfs_cb cb, void *ctx)
 {
 	struct ipc_rec_fdsnap r;

@@ -28,6 +28,9 @@ int procfs__snapshot_fds(uint32_t pid, procfs_cb cb, void *ctx);
 /* Classify one fd of a live process into o (name: FIFO path or mq name).  0 or -errno. */
 int procfs__fd_obj(uint32_t pid, int fd, struct ipc_obj *o, char *name, size_t namelen);
 
+/* The O_* flags of an open fd (/proc/PID/fdinfo/FD "flags:"), or -errno. */
+long procfs__fd_flags(uint32_t pid, int fd);
+
 /* The monotonic, realtime and boottime clocks read as close together as possible. */
 void procfs__clocks(__u64 *mono, __u64 *real, __u64 *boot);
 

@@ -10,10 +10,14 @@
 
 #include "cli.h"
 #include "collector.h"
+#include "contention.h"
+#include "flamesink.h"
+#include "graph.h"
 #include "outputs.h"
 #include "report.h"
 #include "session.h"
 #include "source.h"
+#include "stacks.h"
 #include "summary.h"
 
 static int add(struct collector *c, const struct sink_ops *ops, void *ctx)
@@ -31,6 +35,26 @@ static int add(struct collector *c, const struct sink_ops *ops, void *ctx)
 	return err;
 }
 
+/* Contention and the flame graph share one stack cache, owned by the collector. */
+static int add_wait_sinks(struct collector *c, const struct env *env)
+{
+	struct flamesink_opts fo = { .folded = env->folded_file, .svg = env->flame_file };
+	struct stacks *st = stacks__new(c);
+	char what[300];
+	int err = add(c, &stacks_sink_ops, st);
+
+	if (!err)
+		err = add(c, &contention_sink_ops, contention__new(c, st));
+	if (err || (!fo.folded && !fo.svg))
+		return err;
+	if (env->mode == MODE_REPORT)
+		snprintf(what, sizeof(what), "recording %s", env->input);
+	else
+		cli__describe(env, what, sizeof(what));
+	fo.subtitle = what;
+	return add(c, &flamesink_ops, flamesink__new(c, st, &fo));
+}
+
 int session__add_sinks(struct collector *c, const struct env *env, FILE *out)
 {
 	int err = 0;
@@ -42,12 +66,32 @@ int session__add_sinks(struct collector *c, const struct env *env, FILE *out)
 		return err;
 	if (!err)
 		err = add(c, &summary_sink_ops, summary__new(c));
+	if (!err) {
+		struct graph_opts go = { .threads = env->threads };
+
+		err = add(c, &graph_sink_ops, graph__new(c, &go));
+	}
+	if (!err)
+		err = add_wait_sinks(c, env);
 	return err;
 }
 
 int session__write_files(struct collector *c, const struct env *env, FILE *out)
 {
-	return 0;
+	int err = 0;
+
+	if (env->graph != GRAPH_NONE) {
+		char what[256];
+		struct graph_write_opts go = { .collapse = env->graph_collapse, .title = what };
+
+		if (env->mode == MODE_REPORT)
+			snprintf(what, sizeof(what), "recording %s", env->input);
+		else
+			cli__describe(env, what, sizeof(what));
+		err = graph__export(graph__of(c), env->graph == GRAPH_DOT ? GRAPH_EXPORT_DOT :
+				    GRAPH_EXPORT_JSON, env->graph_file, out, &go);
+	}
+	return err;
 }
 
 static volatile sig_atomic_t report_stop;

@@ -19,12 +19,14 @@
 #include "hmap.h"
 #include "launch.h"
 #include "loader.h"
+#include "locks.h"
 #include "objkey.h"
 #include "outputs.h"
 #include "proctab.h"
 #include "procfs.h"
 #include "report.h"
 #include "session.h"
+#include "snapshot.h"
 #include "source.h"
 
 #define POLL_MS 100		/* longest a record waits in the ring buffer */
@@ -38,6 +40,7 @@ struct trace {
 	struct launch launch;
 	bool launched;
 	struct loader *loader;
+	struct locks *locks;		/* --locks: the uprobes' bookkeeping */
 	struct collector *c;
 	struct source *src;
 	void *recorder;
@@ -139,6 +142,7 @@ static int setup_bpf(struct trace *t)
 		.filter_tids = env->nr_tids > 0,
 		.watch_peers = env->peers && (env->nr_pids || env->nr_tids || env->cmd),
 		.stacks = env->stacks,
+		.locks = env->locks,
 		.ringbuf_bytes = env->ringbuf_bytes,
 		.wakeup_bytes = env->ringbuf_bytes / 4,
 		.verbose = env->verbose,
@@ -177,6 +181,9 @@ static int lifetimes_event(void *ctx, const struct ipc_hdr *h, size_t len)
 
 	if (h->type != IPC_REC_PROC)
 		return 0;
+	/* the new image may run another libc: --locks looks at it once loaded */
+	if (t->locks && h->op == IPC_OP_PROC_EXEC)
+		locks__exec(t->locks, h->pid, h->ts_ns);
 	if (h->op == IPC_OP_PROC_FORK && (t->env->follow || t->launched) &&
 	    hmap__find(t->alive, &h->pid))
 		alive_add(t, p->child_pid);
@@ -210,6 +217,26 @@ static int push_cb(void *ctx, const void *rec, size_t len)
 		loader__watch(t->loader, &k);
 	}
 	return collector__push(t->c, rec, len);
+}
+
+/*
+ * What the targets hold, and (with peers) the processes at the other ends,
+ * as records: idle channels are known, and their objects watched in BPF.
+ */
+static int setup_snapshot(struct trace *t)
+{
+	struct snapshot_opts o = { .peers = t->env->peers, .verbose = t->env->verbose };
+	struct snapshot_stats st;
+	int ret;
+
+	/* best effort, as /proc is: the trace itself does not depend on it */
+	ret = snapshot__targets(t->env->pids, t->env->nr_pids, &o, push_cb, t, &st);
+	if (ret)
+		fprintf(stderr, "ipctrace: failed to snapshot the targets: %s\n", strerror(-ret));
+	else if (t->env->verbose)
+		fprintf(stderr, "ipctrace: snapshot: %u fds of the targets, %u peers with %u fds%s\n",
+			st.fds, st.peers, st.peer_fds, st.diag ? "" : " (no sock_diag)");
+	return 0;
 }
 
 static int push_meta(struct trace *t)
@@ -270,15 +297,47 @@ static int setup_collector(struct trace *t)
 		ret = session__add_sinks(t->c, env, t->out);
 	if (!ret)
 		ret = push_meta(t);
-	for (int i = 0; i < env->nr_pids && !ret; i++) {
+	for (int i = 0; i < env->nr_pids && !ret; i++)
 		alive_add(t, env->pids[i]);
-		procfs__snapshot_task(env->pids[i], push_cb, t);
-		procfs__snapshot_fds(env->pids[i], push_cb, t);
-	}
+	if (!ret && env->nr_pids)
+		ret = setup_snapshot(t);
 	for (int i = 0; i < env->nr_tids && !ret; i++)
 		alive_add(t, env->tids[i]);
 	if (t->launched)
 		alive_add(t, t->launch.pid);
+	return ret;
+}
+
+/*
+ * --locks: uprobes on each target's pthread functions.  For every process
+ * when descendants are followed (a child is covered from its fork, the BPF
+ * filter chooses), else for the targets alone.  The launched command has
+ * not exec'd yet: its libc is ours until locks__poll() sees the new one.
+ */
+static int setup_locks(struct trace *t)
+{
+	const struct env *env = t->env;
+	struct locks_opts o = {
+		.all_pids = env->follow || t->launched,
+		.verbose = env->verbose,
+	};
+	char err[512] = "";
+	int ret = 0;
+
+	t->locks = locks__new(t->loader, &o);
+	if (!t->locks) {
+		ret = -errno;
+		fprintf(stderr, "ipctrace: failed to set up --locks: %s\n", strerror(-ret));
+		return ret;
+	}
+	for (int i = 0; i < env->nr_pids && !ret; i++)
+		ret = locks__add_process(t->locks, env->pids[i], err, sizeof(err));
+	for (int i = 0; i < env->nr_tids && !ret; i++)
+		ret = locks__add_process(t->locks, procfs__tgid_of(env->tids[i]), err, sizeof(err));
+	if (!ret && t->launched)
+		ret = locks__add_process(t->locks, t->launch.pid, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "ipctrace: %s\n", err);
 	return ret;
 }
 
@@ -296,6 +355,11 @@ static int start(struct trace *t)
 	if (ret) {
 		fprintf(stderr, "ipctrace: %s\n", err);
 		return ret;
+	}
+	if (t->env->locks) {
+		ret = setup_locks(t);
+		if (ret)
+			return ret;
 	}
 	if (t->launched) {
 		ret = launch__go(&t->launch);
@@ -370,6 +434,8 @@ static int run_loop(struct trace *t)
 			return ret;
 		}
 		now = now_ns();
+		if (t->locks)
+			locks__poll(t->locks, now);
 		if (now >= next)
 			tick(t, now);
 	}
@@ -390,7 +456,7 @@ static int finish(struct trace *t)
 	};
 	int ret = 0;
 
-	if (source_ring__drain(t->src) < 0)
+	if (source_ring__drain(t->src, 2000000000ull) < 0)
 		ret = -EIO;
 	source_ring__push_stats(t->src);
 	if (collector__finish(t->c)) {
@@ -451,6 +517,7 @@ int run_trace(const struct env *env)
 	if (t.launched && !t.launch.exited && err)
 		launch__abort(&t.launch);
 	source__free(t.src);
+	locks__free(t.locks);
 	loader__destroy(t.loader);
 	collector__free(t.c);
 	hmap__free(t.alive);

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * graph: who talks to whom, through what.  A sink that keeps processes and
+ * IPC objects as nodes, and the traffic between them as edges:
+ *
+ *   process -> object   write, send, mq send, futex wake, sem post
+ *   object -> process   read, recv, mq receive, futex wait (woken), sem wait
+ *   process -> process  a signal (from the `kernel` node when the kernel sent it)
+ *
+ * each with operation counts, bytes, messages, errors, time blocked (total
+ * and longest) and first/last seen.  Processes also "hold" objects (an fd
+ * on them, tracked through create, open, dup, fork, exec and close), so an
+ * idle channel still links its two ends.  Object identity is objkey's: a
+ * pipe is one node for every process and both ends, a unix or TCP
+ * connection one node for its two sockets.
+ *
+ * Built from records alone, so a recording gives the same graph as the
+ * live trace.  Memory grows with the number of objects, processes and
+ * (process, object) pairs, never with events; ended objects and processes
+ * beyond a limit are aged out, oldest first, and counted.
+ */
+#ifndef IPCTRACE_GRAPH_H
+#define IPCTRACE_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ipctrace_abi.h"
+
+struct collector;
+struct sink_ops;
+struct graph;
+
+#define GRAPH_MAX_ENDED_DEFAULT 4096
+
+struct graph_opts {
+	bool threads;		/* edges per thread on the process side (--threads) */
+	uint32_t max_ended;	/* ended nodes kept (0: GRAPH_MAX_ENDED_DEFAULT) */
+};
+
+/* What the exported graph looks like. */
+struct graph_write_opts {
+	bool collapse;		/* process -> process, one edge per pair and mechanism */
+	const char *title;	/* what was traced (DOT label, JSON "target"); may be NULL */
+};
+
+extern const struct sink_ops graph_sink_ops;
+
+/* A graph sink for collector c (names come from its process table).  NULL with errno. */
+struct graph *graph__new(struct collector *c, const struct graph_opts *opts);
+void graph__free(struct graph *g);	/* accepts NULL */
+
+/* The graph sink added to c, or NULL (session__write_files gets only the collector). */
+struct graph *graph__of(const struct collector *c);
+
+/* Feed one validated record (the sink's event callback).  0 or -ENOMEM. */
+int graph__event(struct graph *g, const struct ipc_hdr *rec, size_t len);
+
+/* Graphviz DOT of the current state.  0 or -errno (write error). */
+int graph__write_dot(struct graph *g, FILE *f, const struct graph_write_opts *o);
+/* JSON document (schema in the README's graph section).  0 or -errno. */
+int graph__write_json(struct graph *g, FILE *f, const struct graph_write_opts *o);
+
+enum graph_export {
+	GRAPH_EXPORT_DOT,
+	GRAPH_EXPORT_JSON,
+};
+
+/*
+ * --graph: write the graph to path (created or truncated), or to out when
+ * path is NULL.  0 or -errno, with a message on stderr.
+ */
+int graph__export(struct graph *g, enum graph_export fmt, const char *path, FILE *out,
+		  const struct graph_write_opts *o);
+
+/* Sizes, for tests and the report. */
+struct graph_stats {
+	size_t procs;		/* process nodes (the kernel node aside) */
+	size_t objects;		/* object nodes */
+	size_t edges;		/* traffic and signal edges */
+	size_t holds;		/* (process, object) pairs */
+	size_t ended;		/* ended nodes kept */
+	uint64_t aged_nodes;	/* aged out so far */
+	uint64_t aged_edges;
+};
+void graph__stats(const struct graph *g, struct graph_stats *st);
+
+#endif /* IPCTRACE_GRAPH_H */
