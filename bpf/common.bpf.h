@@ -78,6 +78,19 @@ struct {
 	__type(value, __u32);
 } watched SEC(".maps");
 
+/*
+ * Objects never to watch: ipctrace's own stdout and stderr.  A traced
+ * command writing to ipctrace's output pipe would otherwise make the reader
+ * at the other end (`ipctrace -- cmd | less`) a peer, whose reads ipctrace
+ * reports into that same pipe, without end.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct ipc_watch_key);
+	__type(value, __u32);
+} ignored SEC(".maps");
+
 /* An fd of an untraced task found not watched (obj.bpf.h, fd_watched_fast). */
 struct peer_fd {
 	__u64 file;
@@ -101,7 +114,8 @@ struct task_state {
 	struct peer_fd peer_fds[PEER_FDS];
 	/* a stack was captured since the task started or exec'd */
 	__u32 stack_seen;
-	__u32 _pad;
+	/* outside the filter, but an event of it was reported: report its exit too */
+	__u32 peer_seen;
 };
 
 /*

@@ -32,6 +32,12 @@ static __always_inline bool sys_is_write(__u16 sys)
 	       sys == IPC_SYS_SENDMSG || sys == IPC_SYS_SENDMMSG;
 }
 
+/* The output fd of splice(in, off_in, out, ...) and tee(in, out, ...). */
+static __always_inline int io_out_fd(const struct ipc_inflight *inf)
+{
+	return inf->sys == IPC_SYS_SPLICE ? inf->args[2] : inf->args[1];
+}
+
 /* Entry of a data or fd syscall: resolve the fd(s).  1 = not ours, skip. */
 static __noinline int io_enter(struct ipc_inflight *inf)
 {
@@ -41,7 +47,7 @@ static __noinline int io_enter(struct ipc_inflight *inf)
 	case IPC_SYS_SPLICE:
 	case IPC_SYS_TEE:
 		obj_from_fd(fd, &inf->obj);
-		obj_from_fd((int)inf->args[2], &inf->obj2);
+		obj_from_fd((int)io_out_fd(inf), &inf->obj2);
 		return !obj_traced(&inf->obj) && !obj_traced(&inf->obj2);
 	case IPC_SYS_VMSPLICE: {
 		struct file *f = fd_file(fd);
@@ -167,7 +173,7 @@ static __noinline void io_exit(const struct xctx *x, const struct ipc_inflight *
 		if (obj_traced(&inf->obj))
 			io_emit(x, inf, &inf->obj, inf->args[0], false);
 		if (obj_traced(&inf->obj2))
-			io_emit(x, inf, &inf->obj2, inf->args[2], true);
+			io_emit(x, inf, &inf->obj2, io_out_fd(inf), true);
 		break;
 	case IPC_SYS_VMSPLICE:
 		io_emit(x, inf, &inf->obj, inf->args[0], inf->word != 0);

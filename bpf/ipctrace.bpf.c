@@ -218,8 +218,10 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	x.ctx = ctx;
 	x.ret = ret;
 	x.flags = 0;
-	if (inf->iflags & IPC_INF_PEER)
+	if (inf->iflags & IPC_INF_PEER) {
 		x.flags |= IPC_EVF_PEER;
+		ts->peer_seen = 1;
+	}
 	/* a voluntary context switch during the call means it slept */
 	if (cur_nvcsw() != inf->nvcsw)
 		x.flags |= IPC_EVF_BLOCKED;

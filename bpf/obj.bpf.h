@@ -318,6 +318,8 @@ static __noinline void watch_add_key(struct ipc_watch_key *k)
 	if (ts && (key_eq(&ts->last_watch[0], k) || key_eq(&ts->last_watch[1], k)))
 		return;
 	if (!bpf_map_lookup_elem(&watched, k)) {
+		if (bpf_map_lookup_elem(&ignored, k))
+			return;
 		if (bpf_map_update_elem(&watched, k, &one, BPF_NOEXIST) &&
 		    !bpf_map_lookup_elem(&watched, k)) {
 			stat_inc(IPC_STAT_WATCH_FULL);

@@ -87,17 +87,25 @@ static __always_inline int on_exec(struct task_struct *p, __u32 old_pid, struct 
 static __always_inline int on_exit(struct task_struct *p)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_state *ts;
 	struct ipc_ev_proc *e;
-	bool group_dead;
+	bool group_dead, peer = false;
 
-	if (!proc_wanted(pid_tgid))
-		return 0;
+	if (!proc_wanted(pid_tgid)) {
+		/* the other side of a watched object: its end is part of the story */
+		ts = task_state(false);
+		if (!ts || !ts->peer_seen)
+			return 0;
+		peer = true;
+	}
 	/* do_exit() drops signal->live before this tracepoint */
 	group_dead = BPF_CORE_READ(p, signal, live.counter) == 0;
 	e = proc_reserve(group_dead ? IPC_OP_PROC_EXIT : IPC_OP_THREAD_EXIT, IPC_SYS_HOOK_EXIT,
 			 pid_tgid);
 	if (!e)
 		return 0;
+	if (peer)
+		e->hdr.flags |= IPC_EVF_PEER;
 	e->ppid = real_ppid(p);
 	e->exit_code = BPF_CORE_READ(p, exit_code);
 	e->nr_threads = BPF_CORE_READ(p, signal, nr_threads);

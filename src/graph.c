@@ -1102,10 +1102,9 @@ size_t graph_tid_id(uint32_t tid, char *buf, size_t len)
 }
 
 /*
- * proctab starts a new entry for a record after a process's exit (pid
- * reuse); the SIGCHLD an exiting process generates is such a record, so
- * the newest entry can be that echo.  For an ended node, the entry that
- * was current at its end is the process the node is about.
+ * proctab starts a new entry when a pid is reused, so the newest entry of
+ * a pid may be a later process.  For an ended node, the entry that was
+ * current at its end is the process the node is about.
  */
 const struct proc_info *graph_proc_info(const struct graph *g, uint32_t i)
 {

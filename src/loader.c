@@ -255,6 +255,16 @@ int loader__watch(struct loader *l, const struct ipc_watch_key *key)
 	return 0;
 }
 
+int loader__ignore(struct loader *l, const struct ipc_watch_key *key)
+{
+	uint32_t one = 1;
+
+	if (bpf_map__update_elem(l->skel->maps.ignored, key, sizeof(*key), &one, sizeof(one),
+				 BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int loader__events_fd(const struct loader *l)
 {
 	return bpf_map__fd(l->skel->maps.events);

@@ -41,6 +41,8 @@ int loader__remove_target(struct loader *l, uint32_t pid);
 int loader__add_tid(struct loader *l, uint32_t tid);
 /* Watch an object for other processes (from the /proc snapshot). */
 int loader__watch(struct loader *l, const struct ipc_watch_key *key);
+/* Never watch this object (ipctrace's own output). */
+int loader__ignore(struct loader *l, const struct ipc_watch_key *key);
 
 /* Attach every program.  0, or -errno with the failing program named in err. */
 int loader__attach(struct loader *l, char *err, size_t errlen);

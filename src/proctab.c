@@ -206,12 +206,12 @@ static void thread_exit(struct thread_entry *th, uint64_t ts)
  * An old entry still alive elsewhere missed its exit, which is then at ts.
  */
 static struct thread_entry *thread_get(struct proctab *t, uint32_t tid, struct proc_entry *p,
-				       const char *comm, uint64_t ts, bool fresh)
+				       const char *comm, uint64_t ts, bool fresh, bool late)
 {
 	struct thread_entry *th = thread_find(t, tid);
 
 	if (th && th->proc == p->idx) {
-		if (!th->info.exited || (!fresh && ts <= th->info.exit_ns))
+		if (!th->info.exited || (!fresh && (late || ts <= th->info.exit_ns)))
 			return th;
 	} else if (th) {
 		thread_exit(th, ts);
@@ -232,17 +232,19 @@ static int proctab__touch(struct proctab *t, const struct ipc_hdr *h, struct pro
 	uint32_t tid = h->tid ? h->tid : h->pid;
 	bool is_main = tid == h->pid;
 	struct proc_entry *p = proc_find(t, h->pid);
+	/* an exiting task signals its parent (SIGCHLD) after its exit record */
+	bool late = h->type == IPC_REC_SIGNAL && h->op == IPC_OP_SIGNAL_GENERATE;
 	struct thread_entry *th;
 	const char *comm;
 
-	if (!p || reused(&p->info, h->ts_ns)) {
+	if (!p || (!late && reused(&p->info, h->ts_ns))) {
 		p = proc_new(t, h->pid, intern_comm(t, NULL, h->comm),
 			     is_main ? COMM_MAIN : COMM_THREAD, h->ts_ns);
 		if (!p)
 			return -ENOMEM;
 	}
 	comm = intern_comm(t, p->info.comm, h->comm);
-	th = thread_get(t, tid, p, comm, h->ts_ns, false);
+	th = thread_get(t, tid, p, comm, h->ts_ns, false, late);
 	if (!th)
 		return -ENOMEM;
 	comm = intern_comm(t, th->info.comm, h->comm);
@@ -285,7 +287,7 @@ static int proctab__fork(struct proctab *t, const struct ipc_ev_proc *ev)
 	c->info.ppid = h->pid;
 	c->info.fork_ns = h->ts_ns;
 	note_first(&c->info.first_ns, h->ts_ns);
-	return thread_get(t, tid, c, comm, h->ts_ns, true) ? 0 : -ENOMEM;
+	return thread_get(t, tid, c, comm, h->ts_ns, true, false) ? 0 : -ENOMEM;
 }
 
 /* Exec: one thread (hdr.tid) is left, under the new name. */
@@ -337,7 +339,7 @@ static int proctab__proc(struct proctab *t, struct proc_entry *p, struct thread_
 	case IPC_OP_THREAD_NEW:
 		if (!ev->child_tid)
 			return 0;
-		return thread_get(t, ev->child_tid, p, th->info.comm, h->ts_ns, true) ? 0 : -ENOMEM;
+		return thread_get(t, ev->child_tid, p, th->info.comm, h->ts_ns, true, false) ? 0 : -ENOMEM;
 	case IPC_OP_PROC_EXEC:
 		return proctab__exec(t, p, th, ev);
 	case IPC_OP_PROC_EXIT:

@@ -76,6 +76,14 @@ int session__add_sinks(struct collector *c, const struct env *env, FILE *out)
 	return err;
 }
 
+FILE *session__out(const struct env *env)
+{
+	/* `--graph dot | dot -Tsvg`: the graph alone on stdout, the rest on stderr */
+	if (env->graph != GRAPH_NONE && !env->graph_file && !env->output)
+		return stderr;
+	return stdout;
+}
+
 int session__write_files(struct collector *c, const struct env *env, FILE *out)
 {
 	int err = 0;
@@ -88,8 +96,9 @@ int session__write_files(struct collector *c, const struct env *env, FILE *out)
 			snprintf(what, sizeof(what), "recording %s", env->input);
 		else
 			cli__describe(env, what, sizeof(what));
+		/* without a file, the graph is what stdout is for (see session__out) */
 		err = graph__export(graph__of(c), env->graph == GRAPH_DOT ? GRAPH_EXPORT_DOT :
-				    GRAPH_EXPORT_JSON, env->graph_file, out, &go);
+				    GRAPH_EXPORT_JSON, env->graph_file, stdout, &go);
 	}
 	return err;
 }
@@ -106,7 +115,7 @@ int run_report(const struct env *env)
 	struct report_opts ro = { .json = env->json, .final = true, .top = env->top };
 	struct collector *c;
 	struct source *src;
-	FILE *out = stdout;
+	FILE *out = session__out(env);
 	char err[300], what[128];
 	int ret, status = EXIT_OK;
 
@@ -151,7 +160,7 @@ int run_report(const struct env *env)
 out_free:
 	collector__free(c);
 out_close:
-	if (out != stdout)
+	if (out != stdout && out != stderr)
 		fclose(out);
 	return status;
 }

@@ -16,6 +16,11 @@ struct env;
 
 /* Analyses and outputs the command line asks for.  0 or -errno (message printed). */
 int session__add_sinks(struct collector *c, const struct env *env, FILE *out);
+/*
+ * Where reports and events go: stdout, or stderr when stdout is taken by a
+ * graph written without a file (--graph dot).
+ */
+FILE *session__out(const struct env *env);
 /* Write the end-of-trace files (--graph, --folded, --flame).  0 or -errno. */
 int session__write_files(struct collector *c, const struct env *env, FILE *out);
 

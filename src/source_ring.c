@@ -27,6 +27,7 @@ struct ring_source {
 	struct hmap *maps_done;		/* pid -> 1: maps pushed (or tried) */
 	struct ipc_rec_stack stack;	/* reused: no allocation per event */
 	int err;			/* first collector error, stops the poll */
+	int push_err;			/* a map record the collector refused */
 	unsigned int batch;		/* records handled in this poll */
 };
 
@@ -41,7 +42,8 @@ static int push_map(void *ctx, const struct ipc_rec_map *m)
 {
 	struct ring_source *rs = ctx;
 
-	return collector__push(rs->base.c, m, sizeof(*m));
+	rs->push_err = collector__push(rs->base.c, m, sizeof(*m));
+	return rs->push_err;
 }
 
 /* The maps of pid, once per process image (reset at exec). */
@@ -54,11 +56,16 @@ static int ensure_maps(struct ring_source *rs, uint32_t pid)
 		return -ENOMEM;
 	if (!created)
 		return 0;
+	rs->push_err = 0;
 	ret = syms__read_proc_maps(pid, push_map, rs);
-	/* a process gone before we looked: its frames stay addresses */
-	if (ret == -ENOENT || ret == -ESRCH || ret == -EACCES)
-		return 0;
-	return ret;
+	/*
+	 * A process gone (or going: -EIO) before we looked keeps its frames as
+	 * addresses, counted as unresolved; only running out of memory, or a
+	 * sink failing on the map records, stops the trace.
+	 */
+	if (rs->push_err)
+		return rs->push_err;
+	return ret == -ENOMEM ? ret : 0;
 }
 
 static int ensure_stack(struct ring_source *rs, const struct ipc_hdr *h)

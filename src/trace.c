@@ -51,6 +51,8 @@ struct trace {
 	uint64_t start_ns;
 	uint64_t interval_start_ns;
 	long intervals;
+	struct ipc_watch_key own[3];	/* ipctrace's own stdout, stderr and -o: never watched */
+	int nr_own;
 };
 
 static volatile sig_atomic_t exiting;
@@ -83,7 +85,7 @@ static int setup_output(struct trace *t)
 {
 	const struct env *env = t->env;
 
-	t->out = stdout;
+	t->out = session__out(env);
 	if (env->mode == MODE_LIVE && env->output) {
 		t->out = fopen(env->output, "we");
 		if (!t->out) {
@@ -206,6 +208,40 @@ static const struct sink_ops lifetimes_ops = {
 	.event = lifetimes_event,
 };
 
+static bool own_object(const struct trace *t, const struct ipc_watch_key *k)
+{
+	for (int i = 0; i < t->nr_own; i++)
+		if (t->own[i].a == k->a && t->own[i].b == k->b)
+			return true;
+	return false;
+}
+
+/*
+ * ipctrace's own output is never watched: a traced command sharing it (say
+ * `ipctrace -- cmd | less`) would make the reader a peer whose reads are
+ * reported into the same pipe, and so on without end.
+ */
+static int setup_own_output(struct trace *t)
+{
+	int fds[3] = { STDOUT_FILENO, STDERR_FILENO, fileno(t->out) };
+	struct ipc_obj o;
+	char name[IPC_NAME_LEN];
+
+	for (int i = 0; i < 3; i++) {
+		struct ipc_watch_key *k = &t->own[t->nr_own];
+
+		if (procfs__fd_obj(getpid(), fds[i], &o, name, sizeof(name)) ||
+		    o.kind == IPC_OBJ_OTHER || o.kind == IPC_OBJ_NONE)
+			continue;
+		objkey__watch_key(&o, k);
+		if (own_object(t, k))
+			continue;
+		if (loader__ignore(t->loader, k) == 0)
+			t->nr_own++;
+	}
+	return 0;
+}
+
 static int push_cb(void *ctx, const void *rec, size_t len)
 {
 	struct trace *t = ctx;
@@ -214,7 +250,8 @@ static int push_cb(void *ctx, const void *rec, size_t len)
 
 	if (fs->hdr.type == IPC_REC_FDSNAP && t->env->peers) {
 		objkey__watch_key(&fs->obj, &k);
-		loader__watch(t->loader, &k);
+		if (!own_object(t, &k))
+			loader__watch(t->loader, &k);
 	}
 	return collector__push(t->c, rec, len);
 }
@@ -504,6 +541,8 @@ int run_trace(const struct env *env)
 	if (!err)
 		err = setup_bpf(&t);
 	if (!err)
+		err = setup_own_output(&t);
+	if (!err)
 		err = setup_collector(&t);
 	if (!err)
 		err = start(&t);
@@ -521,7 +560,7 @@ int run_trace(const struct env *env)
 	loader__destroy(t.loader);
 	collector__free(t.c);
 	hmap__free(t.alive);
-	if (t.out && t.out != stdout)
+	if (t.out && t.out != stdout && t.out != stderr)
 		fclose(t.out);
 	return exit_status(&t, err);
 }
