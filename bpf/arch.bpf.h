@@ -16,6 +16,9 @@
 #define SC_ARG4(r)	((r)->r8)
 #define SC_ARG5(r)	((r)->r9)
 #define SC_NR(r)	((r)->orig_ax)
+#define UREG_IP(r)	((r)->ip)
+#define UREG_SP(r)	((r)->sp)
+#define UREG_FP(r)	((r)->bp)
 #elif defined(__TARGET_ARCH_arm64)
 #define SC_ARG0(r)	((r)->regs[0])
 #define SC_ARG1(r)	((r)->regs[1])
@@ -24,6 +27,9 @@
 #define SC_ARG4(r)	((r)->regs[4])
 #define SC_ARG5(r)	((r)->regs[5])
 #define SC_NR(r)	((r)->syscallno)
+#define UREG_IP(r)	((r)->pc)
+#define UREG_SP(r)	((r)->sp)
+#define UREG_FP(r)	((r)->regs[29])
 #else
 #error "ipctrace: syscall register accessors missing for this architecture"
 #endif

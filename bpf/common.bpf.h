@@ -116,6 +116,10 @@ struct task_state {
 	__u32 stack_seen;
 	/* outside the filter, but an event of it was reported: report its exit too */
 	__u32 peer_seen;
+	/* the last stack taken in a syscall, and where the task was (exit.bpf.h) */
+	__s32 stk_id;
+	__u32 _pad;
+	__u64 stk_where[4];
 };
 
 /*

@@ -268,7 +268,7 @@ static __noinline void futex_exit(const struct xctx *x, const struct ipc_infligh
 	}
 	/* the waker's stack shows where a contended lock is released */
 	if (!(x->flags & IPC_EVF_BLOCKED) && x->ret > 0 && futex_op_wakes(e->hdr.op))
-		hdr_stack(x->ctx, &e->hdr);
+		hdr_stack_sys(x, &e->hdr);
 	ev_submit(e);
 }
 

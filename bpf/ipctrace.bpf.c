@@ -124,6 +124,9 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	if (!sys)
 		return 0;
 	pid_tgid = bpf_get_current_pid_tgid();
+	/* ipctrace itself writes the events out: not a peer of anything */
+	if ((pid_tgid >> 32) == self_tgid)
+		return 0;
 	if (!proc_wanted(pid_tgid)) {
 		if (!watch_peers || !sys_watchable(sys) || !peer_maybe_watched(sys, regs))
 			return 0;
@@ -216,6 +219,7 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	x.pid_tgid = bpf_get_current_pid_tgid();
 	x.now = bpf_ktime_get_ns();
 	x.ctx = ctx;
+	x.regs = regs;
 	x.ret = ret;
 	x.flags = 0;
 	if (inf->iflags & IPC_INF_PEER) {

@@ -70,8 +70,10 @@ static __always_inline int on_exec(struct task_struct *p, __u32 old_pid, struct 
 		return 0;
 	/* a new program: its stacks need new maps */
 	ts = task_state(false);
-	if (ts)
+	if (ts) {
 		ts->stack_seen = 0;
+		ts->stk_id = -1;
+	}
 	e = proc_reserve(IPC_OP_PROC_EXEC, IPC_SYS_HOOK_EXEC, pid_tgid);
 	if (!e)
 		return 0;

@@ -95,8 +95,13 @@ static int setup_output(struct trace *t)
 		}
 	}
 	t->tty = isatty(fileno(t->out));
+	/*
+	 * Not line-buffered even into a pipe: a write(2) per event would cost
+	 * more than the event.  The loop flushes after every poll instead, so
+	 * output still comes within the poll period.
+	 */
 	if (!t->tty)
-		setvbuf(t->out, NULL, _IOLBF, 0);
+		setvbuf(t->out, NULL, _IOFBF, 1 << 16);
 	return 0;
 }
 
@@ -470,6 +475,8 @@ static int run_loop(struct trace *t)
 			fprintf(stderr, "ipctrace: %s\n", t->src->error);
 			return ret;
 		}
+		if (ret > 0)
+			fflush(t->out);
 		now = now_ns();
 		if (t->locks)
 			locks__poll(t->locks, now);

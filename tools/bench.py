@@ -9,9 +9,10 @@ mutex contended by 4 threads), runs alternate between:
   json         under `ipctrace --json -p PIDS > /dev/null` (every event)
 The workload waits (--wait-stdin) until the tracer is attached, and times
 itself from the go signal to the end (elapsed_ns of its done line), so
-loading the probes is not counted.  Everything is pinned to CPU 0
-(`taskset -c 0`) as cross-CPU wakeups in a VM are slow and noisy; the
-collector runs on another CPU.  Reports median times, ratios to untraced,
+loading the probes is not counted.  The ping-pong is pinned to CPU 0
+(`taskset -c 0`), as cross-CPU wakeups in a VM are slow and noisy, and
+ipctrace to CPU 1; the mutex workload runs on every CPU, since threads that
+take turns on one CPU never contend.  Reports median times, ratios to untraced,
 the events each traced run saw, drops, and events per second sustained.
 
 Usage: sudo tools/bench.py [--build DIR] [--rounds N] [--count N]
@@ -39,10 +40,10 @@ def parse_info(text):
     return out
 
 
-def start_workload(build, args):
+def start_workload(build, args, pin):
     info = tempfile.NamedTemporaryFile("r", prefix="bench-", suffix=".info")
-    cmd = ["taskset", "-c", "0", os.path.join(build, "tools", "ipcwork"), "--info", info.name,
-           "--wait-stdin"] + args
+    cmd = (["taskset", "-c", "0"] if pin else []) + \
+        [os.path.join(build, "tools", "ipcwork"), "--info", info.name, "--wait-stdin"] + args
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -55,13 +56,15 @@ def start_workload(build, args):
     raise RuntimeError(f"workload not ready: {cmd}")
 
 
-def one_run(build, workload, mode):
+def one_run(build, workload, mode, pin):
     """Elapsed ns of one workload run, and what the tracer saw (events, lost)."""
-    proc, info, lines = start_workload(build, workload)
+    proc, info, lines = start_workload(build, workload, pin)
     pids = sorted({l["pid"] for l in lines if "pid" in l})
     tracer = out = None
     if mode != "untraced":
-        cmd = [os.path.join(build, "ipctrace"), "-p", ",".join(pids)]
+        # a pinned workload gets the other CPU for the collector
+        cmd = (["taskset", "-c", "1"] if pin else []) + \
+            [os.path.join(build, "ipctrace"), "-p", ",".join(pids)]
         cmd += ["--json"] if mode == "json" else []
         out = tempfile.TemporaryFile("w+")
         tracer = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, text=True)
@@ -87,18 +90,19 @@ def final_counts(text, mode):
     return int(m[-1][0]), int(m[-1][1])
 
 
-def measure(build, name, workload, rounds):
+def measure(build, name, workload, rounds, pin):
     results = {m: [] for m in ("untraced", "summary", "json")}
     seen = {"summary": [], "json": []}
     for _ in range(rounds):
         for mode in results:
-            elapsed, counts = one_run(build, workload, mode)
+            elapsed, counts = one_run(build, workload, mode, pin)
             results[mode].append(elapsed)
             if counts:
                 seen[mode].append(counts)
     med = {m: statistics.median(v) for m, v in results.items()}
     base = med["untraced"]
-    print(f"\n{name}: ipcwork {' '.join(workload)}  ({rounds} rounds, median elapsed)")
+    where = "pinned to CPU 0, ipctrace on CPU 1" if pin else "not pinned"
+    print(f"\n{name}: ipcwork {' '.join(workload)}  ({rounds} rounds, median elapsed, {where})")
     for m, v in med.items():
         spread = f"{min(results[m]) / 1e6:.1f}-{max(results[m]) / 1e6:.1f} ms"
         extra = ""
@@ -110,22 +114,30 @@ def measure(build, name, workload, rounds):
     return med
 
 
-def sustained(build, count):
-    """Events per second the collector takes without a drop: a pinned ping-pong
-    traced with --json, events counted from the final summary."""
-    cmd = [os.path.join(build, "ipctrace"), "--json", "--", "taskset", "-c", "0",
-           os.path.join(build, "tools", "ipcwork"), "--info", "/dev/null", "pipe-pingpong",
-           str(count)]
-    t0 = time.time()
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    took = time.time() - t0
-    summary = json.loads(p.stdout.strip().splitlines()[-1])
-    lost = summary["lost"]
-    ev = summary["events"]
-    dur = summary["duration_ns"] / 1e9
-    print(f"\nsustained: {ev} events in {dur:.2f} s traced with --json = {ev / dur:,.0f} events/s;"
-          f" ring buffer drops {lost['ringbuf_full']}, entry table full {lost['inflight_full']}"
-          f" (wall {took:.1f} s)")
+def sustained(build, count, mode):
+    """Events per second with no drop, and what the collector could take: a
+    pinned ping-pong traced with -p (the tracer on CPU 1), events and losses
+    from the final summary, the collector's own CPU time from wait4()."""
+    proc, info, lines = start_workload(build, ["pipe-pingpong", str(count)], True)
+    pids = sorted({l["pid"] for l in lines if "pid" in l})
+    cmd = ["taskset", "-c", "1", os.path.join(build, "ipctrace"), "--json", "-p", ",".join(pids)]
+    if mode == "summary":
+        cmd.append("-q")
+    out = tempfile.TemporaryFile("w+")
+    tracer = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(1.0)
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    proc.wait(timeout=600)
+    _, _, ru = os.wait4(tracer.pid, 0)
+    out.seek(0)
+    s = json.loads(out.read().strip().splitlines()[-1])
+    lost = s["lost"]["ringbuf_full"] + s["lost"]["inflight_full"]
+    dur = s["duration_ns"] / 1e9
+    cpu = ru.ru_utime + ru.ru_stime
+    print(f"  {mode:8s} {s['events']:,} events in {dur:.2f} s = {s['events'] / dur:,.0f} events/s,"
+          f" lost {lost}; collector CPU {cpu:.2f} s ="
+          f" {cpu * 1e6 / s['events']:.2f} us/event, capacity ~{s['events'] / cpu:,.0f} events/s")
 
 
 def main():
@@ -140,10 +152,13 @@ def main():
         return 1
     print(f"ipctrace overhead, {time.strftime('%Y-%m-%d %H:%M')}, {os.uname().release}, "
           f"{os.cpu_count()} CPUs")
-    measure(args.build, "pipe ping-pong", ["pipe-pingpong", str(args.count)], args.rounds)
+    measure(args.build, "pipe ping-pong", ["pipe-pingpong", str(args.count)], args.rounds, True)
+    # on one CPU the threads take turns and never contend: the mutex runs on both
     measure(args.build, "contended mutex", ["mutex", "-t", "4", "--hold-us", "1",
-                                            str(args.mutex_count)], args.rounds)
-    sustained(args.build, args.count * 2)
+                                            str(args.mutex_count)], args.rounds, False)
+    print("\nsustained throughput (pipe ping-pong, pinned; ipctrace -p on CPU 1):")
+    for mode in ("summary", "json"):
+        sustained(args.build, args.count * 3, mode)
     return 0
 
 
