@@ -46,7 +46,7 @@ LIBBPF_LIB := -lbpf
 endif
 LDLIBS := $(LIBBPF_LIB) -lelf -lz -lm
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(VMLINUX_DIR) -Iinclude \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -I$(VMLINUX_DIR) -Iinclude \
 	-Wall -Werror -Wno-unused-function -MMD -MP $(EXTRA_BPF_CFLAGS)
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)

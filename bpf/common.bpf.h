@@ -25,8 +25,10 @@
 const volatile __u8 sc_table[IPC_SC_TABLE_SIZE] = {};
 /* -p/-t/-- CMD given: only targets (and watched objects) are traced. */
 const volatile bool filter_procs = false;
-/* -t given: the target_tids map is consulted too. */
+/* -t given: thread ids are in the filter too. */
 const volatile bool filter_tids = false;
+/* -f or -- CMD: children of traced processes are traced. */
+const volatile bool follow_children = false;
 /* Trace other processes' operations on objects the targets use. */
 const volatile bool watch_peers = false;
 /* Families enabled (bit per enum ipc_family). */
@@ -50,21 +52,21 @@ struct {
 	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
 
-/* Processes traced: tgid -> IPC_TGT_* flags.  Descendants added at fork. */
+/*
+ * The pid filter: a bitmap of process ids (and of -t thread ids: the two
+ * never collide while the task lives), one bit per id up to pid_max; the
+ * loader sizes it.  An array lookup is inlined by the verifier, so the
+ * question every syscall of every process asks costs a few instructions.
+ * Userspace writes it only before the probes attach; afterwards BPF alone
+ * changes it, atomically: descendants in at fork (-f), ids out when their
+ * task is freed (so a reused pid is not traced by mistake).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
-} targets SEC(".maps");
-
-/* Threads traced on their own (-t TID). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, __u32);
-} target_tids SEC(".maps");
+	__type(value, __u64);
+} target_bits SEC(".maps");
 
 /*
  * Objects the targets use (struct ipc_watch_key): another process's
@@ -170,21 +172,39 @@ static __always_inline bool family_on(__u32 fam)
 	return families & (1u << fam);
 }
 
+static __always_inline bool id_in_filter(__u32 id)
+{
+	__u32 idx = id >> 6;
+	__u64 *w = bpf_map_lookup_elem(&target_bits, &idx);
+
+	return w && (*w & (1ull << (id & 63)));
+}
+
+static __always_inline void filter_set(__u32 id, bool on)
+{
+	__u32 idx = id >> 6;
+	__u64 *w = bpf_map_lookup_elem(&target_bits, &idx);
+
+	if (!w) {
+		stat_inc(IPC_STAT_TARGETS_FULL);
+		return;
+	}
+	if (on)
+		__sync_fetch_and_or(w, 1ull << (id & 63));
+	else
+		__sync_fetch_and_and(w, ~(1ull << (id & 63)));
+}
+
 /* Is this thread one we trace by the pid/tid filter? */
 static __always_inline bool proc_wanted(__u64 pid_tgid)
 {
 	__u32 tgid = pid_tgid >> 32;
-	__u32 tid = (__u32)pid_tgid;
 
 	if (tgid == self_tgid)
 		return false;
 	if (!filter_procs)
 		return true;
-	if (bpf_map_lookup_elem(&targets, &tgid))
-		return true;
-	if (filter_tids && bpf_map_lookup_elem(&target_tids, &tid))
-		return true;
-	return false;
+	return id_in_filter(tgid) || (filter_tids && id_in_filter((__u32)pid_tgid));
 }
 
 static __always_inline bool tgid_wanted(__u32 tgid)
@@ -193,7 +213,7 @@ static __always_inline bool tgid_wanted(__u32 tgid)
 		return false;
 	if (!filter_procs)
 		return true;
-	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+	return id_in_filter(tgid);
 }
 
 static __always_inline void *ev_reserve(__u64 size)

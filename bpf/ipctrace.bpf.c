@@ -212,11 +212,14 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 
 	if (nr >= IPC_SC_TABLE_SIZE || !sc_table[nr])
 		return 0;
+	x.pid_tgid = bpf_get_current_pid_tgid();
+	/* only targets and watched peers have an entry: ask the cheap filter first */
+	if (!watch_peers && !proc_wanted(x.pid_tgid))
+		return 0;
 	ts = task_state(false);
 	if (!ts || !ts->inf.sys)
 		return 0;
 	inf = &ts->inf;
-	x.pid_tgid = bpf_get_current_pid_tgid();
 	x.now = bpf_ktime_get_ns();
 	x.ctx = ctx;
 	x.regs = regs;
@@ -265,6 +268,12 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(ipc_proc_exit, struct task_struct *p)
 {
 	return on_exit(p);
+}
+
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(ipc_proc_free, struct task_struct *p)
+{
+	return on_free(p);
 }
 
 /* --locks: entry and return of the pthread and sem_* functions (locks.bpf.h) */

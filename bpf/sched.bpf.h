@@ -31,23 +31,16 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	bool thread = ptgid == ctgid;
 	struct ipc_ev_proc *e;
-	__u32 *flags;
 
 	if (ptgid == self_tgid)
 		return 0;
 	if (filter_procs) {
-		flags = bpf_map_lookup_elem(&targets, &ptgid);
-		if (!flags) {
-			__u32 ptid = BPF_CORE_READ(parent, pid);
+		bool proc = id_in_filter(ptgid);
 
-			if (!filter_tids || !bpf_map_lookup_elem(&target_tids, &ptid))
-				return 0;
-		} else if (!thread && (*flags & IPC_TGT_FOLLOW)) {
-			__u32 v = *flags;
-
-			if (bpf_map_update_elem(&targets, &ctgid, &v, BPF_ANY))
-				stat_inc(IPC_STAT_TARGETS_FULL);
-		}
+		if (!proc && !(filter_tids && id_in_filter(BPF_CORE_READ(parent, pid))))
+			return 0;
+		if (proc && !thread && follow_children)
+			filter_set(ctgid, true);
 	}
 	e = proc_reserve(thread ? IPC_OP_THREAD_NEW : IPC_OP_PROC_FORK, IPC_SYS_HOOK_FORK,
 			 bpf_get_current_pid_tgid());
@@ -57,6 +50,19 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	e->child_pid = ctgid;
 	e->child_tid = BPF_CORE_READ(child, pid);
 	ev_submit(e);
+	return 0;
+}
+
+/*
+ * A task is freed (reaped): its id may be reused from now on, so it leaves
+ * the filter.  Not at exit: the SIGCHLD an exiting child sends comes later.
+ */
+static __always_inline int on_free(struct task_struct *p)
+{
+	__u32 pid = BPF_CORE_READ(p, pid);
+
+	if (filter_procs && id_in_filter(pid))
+		filter_set(pid, false);
 	return 0;
 }
 

@@ -518,10 +518,6 @@ struct ipc_inflight {
 	struct ipc_obj obj2;	/* a second fd (splice, tee, accept's listener) */
 };
 
-/* targets map values */
-#define IPC_TGT_PROC		(1u << 0)	/* the process is traced */
-#define IPC_TGT_FOLLOW		(1u << 1)	/* and its future children are added */
-
 /*
  * Size checks: both compilers see these, so a layout change that alters a
  * size breaks the build on both sides at once.

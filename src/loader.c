@@ -87,6 +87,21 @@ int loader__check_btf(char *err, size_t errlen)
 	return -ENOTSUP;
 }
 
+/* The largest pid + 1 the kernel hands out: the filter bitmap's size. */
+static uint32_t pid_max(void)
+{
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	/* PID_MAX_LIMIT (4M) on 64-bit when /proc does not say */
+	return v && v <= (1ul << 22) ? v : 1u << 22;
+}
+
 static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
 {
 	struct ipctrace_bpf__rodata *rd = skel->rodata;
@@ -94,6 +109,8 @@ static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
 	syscalls__fill_table((uint8_t *)rd->sc_table, o->families);
 	rd->filter_procs = o->filter;
 	rd->filter_tids = o->filter_tids;
+	rd->follow_children = o->follow;
+	bpf_map__set_max_entries(skel->maps.target_bits, pid_max() / 64 + 1);
 	rd->watch_peers = o->watch_peers;
 	rd->families = o->families;
 	rd->self_tgid = getpid();
@@ -221,28 +238,36 @@ void loader__destroy(struct loader *l)
 	free(l);
 }
 
-static int map_put_u32(struct bpf_map *map, uint32_t key, uint32_t val)
+/*
+ * One id into the filter bitmap.  Only before the probes attach: afterwards
+ * BPF changes the bitmap atomically and a read-modify-write here could undo
+ * its change to a neighbouring id.
+ */
+static int filter_add(struct loader *l, uint32_t id)
 {
-	int ret = bpf_map__update_elem(map, &key, sizeof(key), &val, sizeof(val), BPF_ANY);
+	uint32_t idx = id >> 6;
+	uint64_t word = 0;
 
-	return ret < 0 ? -errno : 0;
-}
-
-int loader__add_target(struct loader *l, uint32_t pid, uint32_t flags)
-{
-	return map_put_u32(l->skel->maps.targets, pid, flags);
-}
-
-int loader__remove_target(struct loader *l, uint32_t pid)
-{
-	if (bpf_map__delete_elem(l->skel->maps.targets, &pid, sizeof(pid), 0))
+	if (l->nr_links)
+		return -EBUSY;
+	if (bpf_map__lookup_elem(l->skel->maps.target_bits, &idx, sizeof(idx), &word,
+				 sizeof(word), 0))
+		return -errno == -ENOENT ? -ERANGE : -errno;
+	word |= 1ull << (id & 63);
+	if (bpf_map__update_elem(l->skel->maps.target_bits, &idx, sizeof(idx), &word,
+				 sizeof(word), BPF_ANY))
 		return -errno;
 	return 0;
 }
 
+int loader__add_target(struct loader *l, uint32_t pid)
+{
+	return filter_add(l, pid);
+}
+
 int loader__add_tid(struct loader *l, uint32_t tid)
 {
-	return map_put_u32(l->skel->maps.target_tids, tid, IPC_TGT_PROC);
+	return filter_add(l, tid);
 }
 
 int loader__watch(struct loader *l, const struct ipc_watch_key *key)

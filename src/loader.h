@@ -19,6 +19,7 @@ struct loader_opts {
 	uint32_t families;	/* IPC_FAM_* bits */
 	bool filter;		/* trace targets only (else the whole system) */
 	bool filter_tids;	/* -t given */
+	bool follow;		/* children of targets become targets (-f, -- CMD) */
 	bool watch_peers;	/* trace other processes on the targets' objects */
 	bool stacks;		/* capture user stacks of blocking operations */
 	bool locks;		/* --locks: load the uprobe programs (src/locks.c attaches) */
@@ -35,9 +36,8 @@ struct loader *loader__load(const struct loader_opts *opts, char *err, size_t er
 /* Detach everything and unload; accepts NULL. */
 void loader__destroy(struct loader *l);
 
-/* Filter maps: 0 or -errno. */
-int loader__add_target(struct loader *l, uint32_t pid, uint32_t flags);
-int loader__remove_target(struct loader *l, uint32_t pid);
+/* The pid filter, before attaching (BPF maintains it afterwards): 0 or -errno. */
+int loader__add_target(struct loader *l, uint32_t pid);
 int loader__add_tid(struct loader *l, uint32_t tid);
 /* Watch an object for other processes (from the /proc snapshot). */
 int loader__watch(struct loader *l, const struct ipc_watch_key *key);

@@ -30,7 +30,6 @@
 #include "source.h"
 
 #define POLL_MS 100		/* longest a record waits in the ring buffer */
-#define MAX_EXITED 256
 
 struct trace {
 	const struct env *env;
@@ -46,8 +45,6 @@ struct trace {
 	void *recorder;
 	struct hmap *alive;		/* target tgids (and -t tids) still running */
 	bool had_targets;
-	uint32_t exited[MAX_EXITED];	/* to drop from the BPF filter at the next tick */
-	int nr_exited;
 	uint64_t start_ns;
 	uint64_t interval_start_ns;
 	long intervals;
@@ -147,6 +144,7 @@ static int setup_bpf(struct trace *t)
 		.families = env->families,
 		.filter = env->nr_pids || env->nr_tids || env->cmd,
 		.filter_tids = env->nr_tids > 0,
+		.follow = env->follow || env->cmd,
 		.watch_peers = env->peers && (env->nr_pids || env->nr_tids || env->cmd),
 		.stacks = env->stacks,
 		.locks = env->locks,
@@ -154,7 +152,6 @@ static int setup_bpf(struct trace *t)
 		.wakeup_bytes = env->ringbuf_bytes / 4,
 		.verbose = env->verbose,
 	};
-	uint32_t flags = IPC_TGT_PROC | (env->follow ? IPC_TGT_FOLLOW : 0);
 	char err[512];
 	int ret = 0;
 
@@ -164,11 +161,11 @@ static int setup_bpf(struct trace *t)
 		return -errno;
 	}
 	for (int i = 0; i < env->nr_pids && !ret; i++)
-		ret = loader__add_target(t->loader, env->pids[i], flags);
+		ret = loader__add_target(t->loader, env->pids[i]);
 	for (int i = 0; i < env->nr_tids && !ret; i++)
 		ret = loader__add_tid(t->loader, env->tids[i]);
 	if (!ret && t->launched)
-		ret = loader__add_target(t->loader, t->launch.pid, IPC_TGT_PROC | IPC_TGT_FOLLOW);
+		ret = loader__add_target(t->loader, t->launch.pid);
 	if (ret)
 		fprintf(stderr, "ipctrace: failed to set the process filter: %s\n", strerror(-ret));
 	return ret;
@@ -199,8 +196,6 @@ static int lifetimes_event(void *ctx, const struct ipc_hdr *h, size_t len)
 	/* a -t thread ends with its own exit, a process with its last thread's */
 	if (hmap__remove(t->alive, h->op == IPC_OP_PROC_EXIT ? &h->pid : &h->tid))
 		return 0;
-	if (t->nr_exited < MAX_EXITED)
-		t->exited[t->nr_exited++] = h->pid;
 	if (t->env->nr_pids || t->env->nr_tids)
 		fprintf(stderr, "ipctrace: %s %u (%s) exited, status %d\n",
 			h->op == IPC_OP_PROC_EXIT ? "process" : "thread",
@@ -435,9 +430,6 @@ static void tick(struct trace *t, uint64_t now)
 		.top = t->env->top,
 	};
 
-	for (int i = 0; i < t->nr_exited; i++)
-		loader__remove_target(t->loader, t->exited[i]);
-	t->nr_exited = 0;
 	source_ring__push_stats(t->src);
 	if (live_view(t))
 		report__print(t->c, &ro);
