@@ -73,6 +73,8 @@ TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-po
 	-Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(EXTRA_CFLAGS)
 
 .DELETE_ON_ERROR:
+# test objects come from a pattern chain: keep them between runs
+.SECONDARY: $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_SRCS) $(UNIT_HELPER_SRCS))
 .PHONY: all clean check check-unit check-integration check-cli check-asan install \
 	uninstall vmlinux tools demo
 
@@ -143,7 +145,11 @@ check-asan:
 check-integration: $(BIN) tools
 	$(Q)$(PYTHON) tests/integration/run.py --build $(OUTPUT)
 
-check: check-unit check-asan check-integration
+# One after the other: the integration tests time real workloads.
+check:
+	$(Q)$(MAKE) --no-print-directory check-unit
+	$(Q)$(MAKE) --no-print-directory check-asan
+	$(Q)$(MAKE) --no-print-directory check-integration
 
 demo: $(BIN) tools
 	$(Q)tools/demo.sh $(OUTPUT)
