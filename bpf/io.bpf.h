@@ -145,9 +145,19 @@ static __noinline void io_emit(const struct xctx *x, const struct ipc_inflight *
 		e->msg_flags = inf->args[3];
 		break;
 	case IPC_SYS_SENDMSG:
-	case IPC_SYS_RECVMSG:
+	case IPC_SYS_RECVMSG: {
+		struct user_msghdr *m = (struct user_msghdr *)inf->args[1];
+		struct iovec *iov = NULL;
+		__u64 n = 0;
+
 		e->msg_flags = inf->args[2];
+		if (!bpf_probe_read_user(&iov, sizeof(iov), &m->msg_iov) &&
+		    !bpf_probe_read_user(&n, sizeof(n), &m->msg_iovlen)) {
+			e->vlen = n;
+			e->req = iov_total((__u64)iov, n);
+		}
 		break;
+	}
 	case IPC_SYS_SENDMMSG:
 	case IPC_SYS_RECVMMSG:
 		e->vlen = inf->args[2];

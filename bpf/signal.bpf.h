@@ -19,14 +19,28 @@ static __always_inline bool sys_sends_signal(__u16 sys)
 	return sys >= IPC_SYS_KILL && sys <= IPC_SYS_PIDFD_SEND_SIGNAL;
 }
 
-/* pidfd_send_signal: the pidfd's pid, resolved while the fd is valid. */
+#define PIDFS_MAGIC	0x50494446
+
+/*
+ * pidfd_send_signal: the pidfd's pid, resolved while the fd is valid.  Since
+ * Linux 6.9 (pidfs) the struct pid hangs off the inode (i_private); before,
+ * off the file (private_data).
+ */
 static __always_inline int signal_enter(struct ipc_inflight *inf)
 {
-	if (inf->sys == IPC_SYS_PIDFD_SEND_SIGNAL) {
-		struct file *f = fd_file(inf->args[0]);
+	struct file *f;
+	struct inode *inode;
 
-		inf->word = f ? pid_nr(BPF_CORE_READ(f, private_data)) : 0;
-	}
+	if (inf->sys != IPC_SYS_PIDFD_SEND_SIGNAL)
+		return 0;
+	f = fd_file(inf->args[0]);
+	if (!f)
+		return 0;
+	inode = BPF_CORE_READ(f, f_inode);
+	if (BPF_CORE_READ(inode, i_sb, s_magic) == PIDFS_MAGIC)
+		inf->word = pid_nr(BPF_CORE_READ(inode, i_private));
+	else
+		inf->word = pid_nr(BPF_CORE_READ(f, private_data));
 	return 0;
 }
 
