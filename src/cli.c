@@ -465,6 +465,10 @@ void cli__describe(const struct env *env, char *buf, unsigned long len)
 		off += snprintf(buf + off, len - off, "command:");
 		for (char **a = env->cmd; *a && off < len; a++)
 			off += snprintf(buf + off, len - off, " %s", *a);
+		/* one line in report headers, whatever a `sh -c` script looks like */
+		for (char *p = buf; *p; p++)
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
 		return;
 	}
 	if (!env->nr_pids && !env->nr_tids) {
