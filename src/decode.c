@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "decode.h"
 #include "names.h"
@@ -229,4 +230,27 @@ __u64 ipc_rec_bytes(const struct ipc_hdr *rec)
 	if (rec->op == IPC_OP_MQ_RECEIVE)
 		return (__u64)rec->ret;
 	return 0;
+}
+
+__u64 ipc_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+void ipc_hdr_collector(struct ipc_hdr *h, unsigned int type, __u32 pid, __u32 tid,
+		       const char *comm)
+{
+	memset(h, 0, sizeof(*h));
+	h->type = type;
+	h->op = IPC_OP_SNAPSHOT;
+	h->sys = IPC_SYS_HOOK_COLLECTOR;
+	h->pid = pid;
+	h->tid = tid;
+	h->stack_id = -1;
+	h->ts_ns = ipc_mono_ns();
+	if (comm)
+		snprintf(h->comm, sizeof(h->comm), "%.*s", (int)sizeof(h->comm) - 1, comm);
 }

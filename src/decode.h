@@ -36,4 +36,16 @@ const struct ipc_obj *ipc_rec_obj(const struct ipc_hdr *rec);
  */
 __u64 ipc_rec_bytes(const struct ipc_hdr *rec);
 
+/*
+ * The header of a record the collector makes itself (meta, stacks, maps,
+ * /proc snapshots, loss counters): op "snapshot", hook "collector", no
+ * stack, stamped with the monotonic clock now.  Zeroes the rest of the
+ * header; comm may be NULL.
+ */
+void ipc_hdr_collector(struct ipc_hdr *h, unsigned int type, __u32 pid, __u32 tid,
+		       const char *comm);
+
+/* CLOCK_MONOTONIC in ns: the clock of every record's ts_ns. */
+__u64 ipc_mono_ns(void);
+
 #endif /* IPCTRACE_DECODE_H */

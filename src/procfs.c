@@ -14,6 +14,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
+#include "decode.h"
 #include "procfs.h"
 
 #define MQUEUE_MAGIC 0x19800202
@@ -99,27 +100,13 @@ static void read_stat(const char *dir, __u32 *ppid, __u64 *start_ns)
 	}
 }
 
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static int task_record(uint32_t pid, uint32_t tid, const char *dir, procfs_cb cb, void *ctx)
 {
 	struct ipc_rec_task t = {};
 	char path[128];
 	ssize_t n;
 
-	t.hdr.type = IPC_REC_TASK;
-	t.hdr.op = IPC_OP_SNAPSHOT;
-	t.hdr.sys = IPC_SYS_HOOK_COLLECTOR;
-	t.hdr.pid = pid;
-	t.hdr.tid = tid;
-	t.hdr.stack_id = -1;
-	t.hdr.ts_ns = mono_now();
+	ipc_hdr_collector(&t.hdr, IPC_REC_TASK, pid, tid, NULL);
 	snprintf(path, sizeof(path), "%s/comm", dir);
 	read_small(path, t.hdr.comm, sizeof(t.hdr.comm));
 	read_stat(dir, &t.ppid, &t.start_ns);
@@ -242,47 +229,4 @@ long procfs__fd_flags(uint32_t pid, int fd)
 	}
 	fclose(f);
 	return flags;
-}
-
-int procfs__snapshot_fds(uint32_t pid, procfs_cb cb, void *ctx)
-{
-	struct ipc_rec_fdsnap r;
-	char dir[64], comm[IPC_COMM_LEN];
-	struct dirent *de;
-	uint64_t now = mono_now();
-	DIR *d;
-	int ret = 0;
-
-	snprintf(dir, sizeof(dir), "/proc/%u/comm", pid);
-	read_small(dir, comm, sizeof(comm));
-	snprintf(dir, sizeof(dir), "/proc/%u/fd", pid);
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char *end;
-		long fd = strtol(de->d_name, &end, 10);
-
-		if (*end || end == de->d_name)
-			continue;
-		memset(&r, 0, sizeof(r));
-		if (procfs__fd_obj(pid, fd, &r.obj, r.name, sizeof(r.name)))
-			continue;
-		if (r.obj.kind == IPC_OBJ_OTHER || r.obj.kind == IPC_OBJ_SOCK)
-			continue;
-		r.hdr.type = IPC_REC_FDSNAP;
-		r.hdr.op = IPC_OP_SNAPSHOT;
-		r.hdr.sys = IPC_SYS_HOOK_COLLECTOR;
-		r.hdr.pid = pid;
-		r.hdr.tid = pid;
-		r.hdr.stack_id = -1;
-		r.hdr.ts_ns = now;
-		memcpy(r.hdr.comm, comm, sizeof(comm));
-		r.fd = fd;
-		ret = cb(ctx, &r, sizeof(r));
-		if (ret)
-			break;
-	}
-	closedir(d);
-	return ret;
 }

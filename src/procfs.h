@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * procfs: what /proc says about a process when tracing starts, as records
- * (IPC_REC_TASK for the process and its threads, IPC_REC_FDSNAP for each
- * pipe, FIFO, socket and queue it holds), so that processes and channels
- * that are idle during the trace are still known, by name.
+ * (IPC_REC_TASK for the process and its threads) and what one of its fds
+ * is (snapshot.c turns them into IPC_REC_FDSNAP records), so that processes
+ * and channels that are idle during the trace are still known, by name.
  */
 #ifndef IPCTRACE_PROCFS_H
 #define IPCTRACE_PROCFS_H
@@ -22,8 +22,6 @@ int procfs__tgid_of(uint32_t tid);
 
 /* IPC_REC_TASK for pid, then each of its threads.  0 or -errno. */
 int procfs__snapshot_task(uint32_t pid, procfs_cb cb, void *ctx);
-/* IPC_REC_FDSNAP for each IPC fd of pid.  0 or -errno. */
-int procfs__snapshot_fds(uint32_t pid, procfs_cb cb, void *ctx);
 
 /* Classify one fd of a live process into o (name: FIFO path or mq name).  0 or -errno. */
 int procfs__fd_obj(uint32_t pid, int fd, struct ipc_obj *o, char *name, size_t namelen);

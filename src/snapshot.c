@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "decode.h"
 #include "hmap.h"
 #include "snapshot.h"
 #include "sockdiag.h"
@@ -39,14 +40,6 @@ struct snap {
 	bool want_files;	/* FIFOs or queues wanted: stat the fds that are paths */
 	struct snapshot_stats st;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static void read_comm(uint32_t pid, char *comm, size_t len)
 {
@@ -106,14 +99,7 @@ static int fd_record(struct snap *s, uint32_t pid, int fd, const char *comm,
 	err = fd_obj(s, pid, fd, r);
 	if (err)
 		return -ENOENT;
-	r->hdr.type = IPC_REC_FDSNAP;
-	r->hdr.op = IPC_OP_SNAPSHOT;
-	r->hdr.sys = IPC_SYS_HOOK_COLLECTOR;
-	r->hdr.pid = pid;
-	r->hdr.tid = pid;
-	r->hdr.stack_id = -1;
-	r->hdr.ts_ns = mono_ns();
-	snprintf(r->hdr.comm, sizeof(r->hdr.comm), "%s", comm);
+	ipc_hdr_collector(&r->hdr, IPC_REC_FDSNAP, pid, pid, comm);
 	r->fd = fd;
 	flags = procfs__fd_flags(pid, fd);
 	r->fd_flags = flags >= 0 ? flags : O_RDWR;

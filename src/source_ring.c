@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "collector.h"
+#include "decode.h"
 #include "hmap.h"
 #include "loader.h"
 #include "source.h"
@@ -77,12 +78,7 @@ static int ensure_stack(struct ring_source *rs, const struct ipc_hdr *h)
 		return -ENOMEM;
 	if (!created)
 		return 0;
-	memset(&s->hdr, 0, sizeof(s->hdr));
-	s->hdr.type = IPC_REC_STACK;
-	s->hdr.op = IPC_OP_SNAPSHOT;
-	s->hdr.sys = IPC_SYS_HOOK_COLLECTOR;
-	s->hdr.pid = h->pid;
-	s->hdr.tid = h->tid;
+	ipc_hdr_collector(&s->hdr, IPC_REC_STACK, h->pid, h->tid, NULL);
 	s->hdr.ts_ns = h->ts_ns;
 	s->hdr.stack_id = h->stack_id;
 	memcpy(s->hdr.comm, h->comm, sizeof(s->hdr.comm));
@@ -173,11 +169,7 @@ int source_ring__push_stats(struct source *s)
 	struct ipc_rec_stats st = {};
 	struct syms *sy;
 
-	st.hdr.type = IPC_REC_STATS;
-	st.hdr.op = IPC_OP_SNAPSHOT;
-	st.hdr.sys = IPC_SYS_HOOK_COLLECTOR;
-	st.hdr.stack_id = -1;
-	snprintf(st.hdr.comm, sizeof(st.hdr.comm), "ipctrace");
+	ipc_hdr_collector(&st.hdr, IPC_REC_STATS, 0, 0, "ipctrace");
 	if (loader__read_stats(rs->loader, st.bpf))
 		return -ENOMEM;
 	st.user_events = cs->records;

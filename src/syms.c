@@ -45,6 +45,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "decode.h"
 #include "syms.h"
 
 #define DELETED_SUFFIX	" (deleted)"
@@ -1055,17 +1056,8 @@ static int maps_parse_line(const char *line, struct ipc_rec_map *m)
 
 static void maps_rec_init(struct ipc_rec_map *m, uint32_t pid)
 {
-	struct timespec ts;
-
 	memset(m, 0, sizeof(*m));
-	m->hdr.type = IPC_REC_MAP;
-	m->hdr.op = IPC_OP_SNAPSHOT;
-	m->hdr.sys = IPC_SYS_HOOK_COLLECTOR;
-	m->hdr.pid = pid;
-	m->hdr.tid = pid;
-	m->hdr.stack_id = -1;
-	if (!clock_gettime(CLOCK_MONOTONIC, &ts))
-		m->hdr.ts_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	ipc_hdr_collector(&m->hdr, IPC_REC_MAP, pid, pid, NULL);
 }
 
 int syms__read_proc_maps(uint32_t pid, int (*cb)(void *ctx, const struct ipc_rec_map *m),

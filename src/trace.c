@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "collector.h"
+#include "decode.h"
 #include "hmap.h"
 #include "launch.h"
 #include "loader.h"
@@ -57,14 +58,6 @@ static volatile sig_atomic_t exiting;
 static void on_signal(int sig)
 {
 	exiting = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static int setup_signals(void)
@@ -282,13 +275,8 @@ static int push_meta(struct trace *t)
 	struct ipc_rec_meta m = {};
 	struct utsname u;
 
-	m.hdr.type = IPC_REC_META;
-	m.hdr.op = IPC_OP_SNAPSHOT;
-	m.hdr.sys = IPC_SYS_HOOK_COLLECTOR;
-	m.hdr.pid = m.self_pid = getpid();
-	m.hdr.tid = m.hdr.pid;
-	m.hdr.stack_id = -1;
-	snprintf(m.hdr.comm, sizeof(m.hdr.comm), "ipctrace");
+	m.self_pid = getpid();
+	ipc_hdr_collector(&m.hdr, IPC_REC_META, m.self_pid, m.self_pid, "ipctrace");
 	m.abi_version = IPC_ABI_VERSION;
 	procfs__clocks(&m.mono_ns, &m.real_ns, &m.boot_ns);
 	m.hdr.ts_ns = m.mono_ns;
@@ -455,7 +443,7 @@ static bool done(struct trace *t, uint64_t now)
 
 static int run_loop(struct trace *t)
 {
-	uint64_t interval_ns = t->env->interval_s * 1e9, now = now_ns();
+	uint64_t interval_ns = t->env->interval_s * 1e9, now = ipc_mono_ns();
 	int ret;
 
 	while (!done(t, now)) {
@@ -469,7 +457,7 @@ static int run_loop(struct trace *t)
 		}
 		if (ret > 0)
 			fflush(t->out);
-		now = now_ns();
+		now = ipc_mono_ns();
 		if (t->locks)
 			locks__poll(t->locks, now);
 		if (now >= next)
@@ -486,7 +474,7 @@ static int finish(struct trace *t)
 		.json = t->env->json,
 		.final = true,
 		.start_ns = t->start_ns,
-		.end_ns = now_ns(),
+		.end_ns = ipc_mono_ns(),
 		.what = t->what,
 		.top = t->env->top,
 	};
