@@ -44,6 +44,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ipcwork"))
+from ipcwork_info import parse_info  # noqa: E402  (shared with the tests)
+
 TRACEFS = "/sys/kernel/tracing"
 
 BT_FUTEX = r"""
@@ -69,18 +72,6 @@ uprobe:LIBC:pthread_mutex_unlock /pid == $1 && @held[tid]/ {
 """
 
 
-def parse_info(text):
-    out = []
-    for line in text.splitlines():
-        if line.startswith("ipcwork: "):
-            d = {}
-            for tok in line[9:].split():
-                k, sep, v = tok.partition("=")
-                d[k] = v if sep else True
-            out.append(d)
-    return out
-
-
 class Workload:
     def __init__(self, args, opts):
         self.info = tempfile.NamedTemporaryFile("r", prefix="bench-locks-", suffix=".info")
@@ -94,7 +85,7 @@ class Workload:
         deadline = time.time() + 30
         while time.time() < deadline:
             lines = self.lines()
-            if any("ready" in l for l in lines):
+            if any(l.get("event") == "ready" for l in lines):
                 self.pid = int([l for l in lines if l.get("role") == "main"][0]["pid"])
                 return
             time.sleep(0.01)
@@ -111,7 +102,8 @@ class Workload:
         self.proc.stdin.flush()
         if self.proc.wait(timeout=600):
             raise RuntimeError("workload failed")
-        main = [l for l in self.lines() if "done" in l and l.get("role") == "main"][0]
+        main = [l for l in self.lines()
+                if l.get("event") == "done" and l.get("role") == "main"][0]
         return int(main["elapsed_ns"])
 
 

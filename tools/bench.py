@@ -27,17 +27,8 @@ import sys
 import tempfile
 import time
 
-
-def parse_info(text):
-    out = []
-    for line in text.splitlines():
-        if line.startswith("ipcwork: "):
-            d = {}
-            for tok in line[9:].split():
-                k, _, v = tok.partition("=")
-                d[k] = v if _ else True
-            out.append(d)
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ipcwork"))
+from ipcwork_info import parse_info  # noqa: E402  (shared with the tests)
 
 
 def start_workload(build, args, pin):
@@ -49,7 +40,7 @@ def start_workload(build, args, pin):
     while time.time() < deadline:
         info.seek(0)
         lines = parse_info(info.read())
-        if any("ready" in l for l in lines):
+        if any(l.get("event") == "ready" for l in lines):
             return proc, info, lines
         time.sleep(0.01)
     proc.kill()
@@ -74,7 +65,8 @@ def one_run(build, workload, mode, pin):
     proc.wait(timeout=600)
     info.seek(0)
     lines = parse_info(info.read())
-    elapsed = max(int(l["elapsed_ns"]) for l in lines if "done" in l and "elapsed_ns" in l)
+    elapsed = max(int(l["elapsed_ns"]) for l in lines
+                  if l.get("event") == "done" and "elapsed_ns" in l)
     if not tracer:
         return elapsed, None
     tracer.wait(timeout=60)         # the targets exited: it reports and stops

@@ -5,8 +5,13 @@ import json
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "tools", "ipcwork"))
+from ipcwork_info import parse_info  # noqa: E402  (shared with the benchmarks)
 
 BUILD = os.environ.get("IPCTRACE_BUILD", os.path.abspath("build"))
 IPCTRACE = os.path.join(BUILD, "ipctrace")
@@ -50,23 +55,6 @@ class Run:
     def __repr__(self):
         return (f"<Run rc={self.returncode} events={len(self.events)}\n"
                 f"stderr:\n{self.stderr[-3000:]}>")
-
-
-def parse_info(text):
-    """`ipcwork: key=value ...` lines into dicts; a bare word is key 'event'."""
-    out = []
-    for line in text.splitlines():
-        if not line.startswith("ipcwork: "):
-            continue
-        d = {}
-        for tok in line[len("ipcwork: "):].split():
-            if "=" in tok:
-                k, v = tok.split("=", 1)
-                d[k] = v
-            else:
-                d["event"] = tok
-        out.append(d)
-    return out
 
 
 def trace_cmd(args, workload, timeout=TIMEOUT):
