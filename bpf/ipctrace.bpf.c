@@ -106,7 +106,8 @@ static __noinline int enter_prepare(struct ipc_inflight *inf)
 	if (!(inf->iflags & IPC_INF_PEER))
 		return 0;
 	return !obj_watched(&inf->obj) &&
-	       !((inf->sys == IPC_SYS_SPLICE || inf->sys == IPC_SYS_TEE) && obj_watched(&inf->obj2));
+	       !((inf->sys == IPC_SYS_SPLICE || inf->sys == IPC_SYS_TEE) &&
+		 obj_watched(&inf->obj2));
 }
 
 SEC("tp_btf/sys_enter")

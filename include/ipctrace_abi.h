@@ -77,7 +77,8 @@ enum ipc_op {
 	IPC_OP_FUTEX_WAITV = 29,
 	IPC_OP_FUTEX_OTHER = 30,	/* an op code this version does not know */
 	/* signals */
-	IPC_OP_SIGNAL_SEND = 40,	/* kill, tkill, tgkill, rt_(tg)sigqueueinfo, pidfd_send_signal */
+	IPC_OP_SIGNAL_SEND = 40,	/* kill, tkill, tgkill, rt_(tg)sigqueueinfo,
+					 * pidfd_send_signal */
 	IPC_OP_SIGNAL_GENERATE = 41,	/* signal:signal_generate */
 	IPC_OP_SIGNAL_DELIVER = 42,	/* signal:signal_deliver */
 	/* sockets */
@@ -165,10 +166,12 @@ enum ipc_family {
 
 /* ipc_hdr.flags */
 #define IPC_EVF_BLOCKED		(1u << 0)	/* the operation blocked (see README) */
-#define IPC_EVF_PEER		(1u << 1)	/* by a process outside the filter, on a watched object */
+#define IPC_EVF_PEER		(1u << 1)	/* by a process outside the filter,
+						 * on a watched object */
 #define IPC_EVF_STACK_MISSED	(1u << 2)	/* a stack was wanted but not captured */
 #define IPC_EVF_TRUNCATED	(1u << 3)	/* a name or path did not fit */
-#define IPC_EVF_KERNEL		(1u << 4)	/* signal: sent by the kernel, not by a syscall */
+#define IPC_EVF_KERNEL		(1u << 4)	/* signal: sent by the kernel,
+						 * not by a syscall */
 
 /* Object kinds (ipc_obj.kind). */
 enum ipc_obj_kind {
@@ -200,7 +203,8 @@ struct ipc_obj {
 	__u32 dev;		/* superblock s_dev (kernel encoding) */
 	__u64 ino;
 	__u64 peer_ino;		/* unix: the peer socket's inode, 0 if none */
-	__u32 peer_pid;		/* unix: the peer's tgid as the kernel keeps it (SO_PEERCRED) */
+	__u32 peer_pid;		/* unix: the peer's tgid as the kernel keeps it
+				 * (SO_PEERCRED) */
 	__u16 lport;		/* inet: local port, host order */
 	__u16 rport;		/* inet: remote port, host order */
 	__u8 laddr[16];		/* inet: local address; IPv4 in the first 4 bytes */
@@ -228,11 +232,14 @@ struct ipc_ev_io {
 	struct ipc_hdr hdr;
 	struct ipc_obj obj;
 	__s32 fd;
-	__u32 vlen;		/* iovec count (readv, writev, sendmsg...), or the mmsg vector length */
+	__u32 vlen;		/* iovec count (readv, writev, sendmsg...), or the mmsg
+				 * vector length */
 	__u64 req;		/* bytes asked for (count, iovec total when known) */
-	__u32 msgs;		/* messages moved (sendmmsg/recvmmsg: ret; others: 1 on success) */
+	__u32 msgs;		/* messages moved (sendmmsg/recvmmsg: ret;
+				 * others: 1 on success) */
 	__u32 msg_flags;	/* MSG_* flags of send/recv, splice flags */
-	__u64 bytes;		/* bytes moved (ret for read/write; summed for the mmsg calls) */
+	__u64 bytes;		/* bytes moved (ret for read/write;
+				 * summed for the mmsg calls) */
 };
 
 /* fd and object lifetime: pipe, FIFO open, socket calls, close, dup. */
@@ -241,7 +248,8 @@ struct ipc_ev_fd {
 	struct ipc_obj obj;	/* the object (for accept: the new connection) */
 	struct ipc_obj obj2;	/* socketpair: the second end; accept: the listener */
 	__s32 fd;		/* pipe: read end; socketpair: sv[0]; dup: new fd */
-	__s32 fd2;		/* pipe: write end; socketpair: sv[1]; dup: old fd; accept: listener */
+	__s32 fd2;		/* pipe: write end; socketpair: sv[1]; dup: old fd;
+				 * accept: listener */
 	__u32 arg;		/* pipe2/accept4/open/dup3 flags, listen backlog, shutdown how */
 	__u32 arg2;		/* socket: type with flags; open: mode */
 	char name[IPC_NAME_LEN];	/* FIFO path, unix socket path (bind/connect) */
@@ -468,7 +476,8 @@ struct ipc_rec_fdsnap {
 /* Loss and health counters (enum ipc_stat), cumulative since start. */
 enum ipc_stat {
 	IPC_STAT_RB_DROPS = 0,		/* ring buffer reservation failed */
-	IPC_STAT_INFLIGHT_FULL,		/* entry could not be stored: the operation is lost */
+	IPC_STAT_INFLIGHT_FULL,		/* entry could not be stored:
+					 * the operation is lost */
 	IPC_STAT_STACK_MISSED,		/* stack wanted but not captured */
 	IPC_STAT_READ_FAULT,		/* user/kernel memory read failed */
 	IPC_STAT_TARGETS_FULL,		/* a descendant could not be added to the filter */

@@ -64,11 +64,14 @@ enum opt_key {
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Targets:", 1 },
-	{ "pid", 'p', "PID", 0, "Trace process PID and its threads (repeatable, or a comma list)", 1 },
+	{ "pid", 'p', "PID", 0,
+	  "Trace process PID and its threads (repeatable, or a comma list)", 1 },
 	{ "tid", 't', "TID", 0, "Trace thread TID (repeatable, or a comma list)", 1 },
-	{ "follow", 'f', NULL, 0, "Also trace children the targets fork (always on for -- COMMAND)", 1 },
+	{ "follow", 'f', NULL, 0,
+	  "Also trace children the targets fork (always on for -- COMMAND)", 1 },
 	{ "no-peers", OPT_NO_PEERS, NULL, 0,
-	  "Do not trace other processes on the targets' pipes, sockets, queues and shared futexes", 1 },
+	  "Do not trace other processes on the targets' pipes, sockets, queues and "
+	  "shared futexes", 1 },
 	{ NULL, 0, NULL, 0, "What to trace:", 2 },
 	{ "types", OPT_TYPES, "LIST", 0,
 	  "Families to trace: pipe,mq,futex,signal,socket,sem (default: all)", 2 },
@@ -78,13 +81,15 @@ static const struct argp_option options[] = {
 	{ "no-signal", OPT_NO_FAMILY + IPC_FAM_SIGNAL, NULL, 0, "Do not trace signals", 2 },
 	{ "no-socket", OPT_NO_FAMILY + IPC_FAM_SOCKET, NULL, 0, "Do not trace sockets", 2 },
 	{ "no-sem", OPT_NO_FAMILY + IPC_FAM_SEM, NULL, 0, "Do not trace SysV semaphores", 2 },
-	{ "no-stacks", OPT_NO_STACKS, NULL, 0, "Do not capture user stacks of blocking operations", 2 },
+	{ "no-stacks", OPT_NO_STACKS, NULL, 0,
+	  "Do not capture user stacks of blocking operations", 2 },
 	{ "locks", OPT_LOCKS, NULL, 0,
 	  "Also trace pthread mutex/rwlock/condvar and semaphore calls with uprobes", 2 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "events", 'e', NULL, 0, "Print one line per operation (strace-like)", 3 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines: one object per operation, then the summary", 3 },
-	{ "timestamp", 'T', NULL, 0, "Wall-clock timestamps in event lines (default: seconds since start)", 3 },
+	{ "timestamp", 'T', NULL, 0,
+	  "Wall-clock timestamps in event lines (default: seconds since start)", 3 },
 	{ "quiet", 'q', NULL, 0, "No live view and no events: only the final report", 3 },
 	{ "output", 'o', "FILE", 0, "Write output to FILE (record: the recording to write)", 3 },
 	{ "interval", 'i', "SECONDS", 0, "Live summary interval (default 1)", 3 },
@@ -98,7 +103,8 @@ static const struct argp_option options[] = {
 	{ "folded", OPT_FOLDED, "FILE", 0, "Write time blocked per stack as folded stacks", 3 },
 	{ "flame", OPT_FLAME, "FILE", 0, "Write time blocked per stack as an SVG flame graph", 3 },
 	{ NULL, 0, NULL, 0, "Tuning and diagnostics:", 4 },
-	{ "ringbuf-size", OPT_RINGBUF, "MIB", 0, "Ring buffer size in MiB, a power of two (default 8)", 4 },
+	{ "ringbuf-size", OPT_RINGBUF, "MIB", 0,
+	  "Ring buffer size in MiB, a power of two (default 8)", 4 },
 	{ "verbose", 'v', NULL, 0, "libbpf diagnostics; twice for debug output", 4 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
 	{ "version", 'V', NULL, 0, "Show the version", -1 },
@@ -233,8 +239,8 @@ static int parse_positional(struct env *env, const char *arg, unsigned int index
 	}
 	if (index == 0) {
 		if (parse_seconds(arg, &env->interval_s))
-			return fail(env, "invalid interval '%s' (to trace a command, put it after --)",
-				    arg);
+			return fail(env, "invalid interval '%s' "
+				    "(to trace a command, put it after --)", arg);
 		return 0;
 	}
 	if (index == 1) {
@@ -349,12 +355,15 @@ static int validate(struct env *env)
 		if (!env->input)
 			return fail(env, "report needs a recording file");
 		if (targets || env->cmd)
-			return fail(env, "report reads a recording: -p, -t and -- COMMAND do not apply");
+			return fail(env, "report reads a recording: "
+				    "-p, -t and -- COMMAND do not apply");
 	}
 	if (env->events && env->json)
-		return fail(env, "--events and --json are exclusive: --json already has every event");
+		return fail(env, "--events and --json are exclusive: "
+			    "--json already has every event");
 	if (env->locks && env->mode != MODE_REPORT && !targets && !env->cmd)
-		return fail(env, "--locks needs -p PID or -- COMMAND (uprobes go into the targets' libc)");
+		return fail(env, "--locks needs -p PID or -- COMMAND "
+			    "(uprobes go into the targets' libc)");
 	return 0;
 }
 
@@ -392,7 +401,8 @@ static void explain_unknown(struct env *env, int argc, char **argv)
 
 			o = find_long(a + 2, n);
 			if (!o) {
-				fail(env, "unknown option '%.*s' (see ipctrace --help)", (int)n + 2, a);
+				fail(env, "unknown option '%.*s' (see ipctrace --help)",
+				     (int)n + 2, a);
 				return;
 			}
 			if (o->arg && !a[2 + n] && i + 1 >= argc) {

@@ -18,7 +18,8 @@
 
 /* Exit codes (documented in README and --help) */
 #define EXIT_OK		0
-#define EXIT_FAIL	1	/* runtime failure: permissions, unknown pid, BPF, bad recording */
+#define EXIT_FAIL	1	/* runtime failure: permissions, unknown pid, BPF,
+				 * bad recording */
 #define EXIT_USAGE	2	/* bad command line */
 
 enum cli_mode {
@@ -53,7 +54,8 @@ struct env {
 	const char *output;		/* -o: output file (live/report), recording (record) */
 	const char *input;		/* report: the recording */
 	double interval_s;		/* -i / positional interval */
-	long count;			/* positional count: number of intervals, 0 = unlimited */
+	long count;			/* positional count: number of intervals,
+					 * 0 = unlimited */
 	double duration_s;		/* -d, 0 = until done */
 	int top;			/* --top */
 	uint64_t ringbuf_bytes;		/* --ringbuf-size (MiB on the command line) */

@@ -46,7 +46,8 @@
 #include "stacks.h"
 #include "vec.h"
 
-#define CT_HIST		252	/* log2 buckets split in 4: 64 * 4, minus the empty ones below 4 */
+#define CT_HIST		252	/* log2 buckets split in 4: 64 * 4,
+				 * minus the empty ones below 4 */
 #define CT_WAITERS	16
 #define CT_TIDS		8
 #define CT_SITES	4
@@ -55,7 +56,8 @@
 #define CT_SPANS	32	/* recent blocked waits, for the most at once */
 #define CT_PIDS		4
 #define CT_WAKE_BUCKETS	6	/* wakes by threads woken: 0, 1, 2-3, 4-7, 8-15, 16+ */
-#define IDLE_WAIT_NS	(10ull * 1000 * 1000)	/* a typical wait this long: idle, not contended */
+#define IDLE_WAIT_NS	(10ull * 1000 * 1000)	/* a typical wait this long:
+						 * idle, not contended */
 #define WAKE_ALL	0x7fffffffu	/* INT_MAX: wake every waiter */
 #define BITSET_ANY	0xffffffffu
 #define RW_WAIT_VAL	3u		/* glibc rwlock: 1 | PTHREAD_RWLOCK_FUTEX_USED */
@@ -1046,7 +1048,8 @@ static void classify(struct contention *ct, struct ct_row *row, struct ct_class 
 	char d[32];
 
 	if (row->sem) {
-		set_class(c, KIND_SEM, "SysV semaphore (semop)%s", row->feat.undo ? ", SEM_UNDO" : "");
+		set_class(c, KIND_SEM, "SysV semaphore (semop)%s",
+			  row->feat.undo ? ", SEM_UNDO" : "");
 	} else if (lk) {
 		set_class(c, lk_kind(lk->kind), "--locks: pthread %s calls on the object at 0x%llx "
 			  "(futex word at +%llu)", ipc_lock_kind_name(lk->kind),
@@ -1054,8 +1057,8 @@ static void classify(struct contention *ct, struct ct_row *row, struct ct_class 
 	} else if (classify_futex(&row->feat, c)) {
 		return;
 	} else if (row->feat.wait_own && !row->tot.woken) {
-		set_class(c, KIND_CONDVAR, "%llu waits for the word's own value (a thread id) and no "
-			  "user-space wake: a thread exit (pthread_join)",
+		set_class(c, KIND_CONDVAR, "%llu waits for the word's own value "
+			  "(a thread id) and no user-space wake: a thread exit (pthread_join)",
 			  (unsigned long long)row->feat.wait_own);
 	} else if (p50 >= IDLE_WAIT_NS) {
 		fmt_duration(d, sizeof(d), p50);
@@ -1309,7 +1312,8 @@ static void row_who_text(struct contention *ct, struct ct_row *row, struct repor
 		else if (!strcmp(source, "locks"))
 			fprintf(r->out, "   holder %s (--locks owner, %u holds)", name, h->n);
 		else
-			fprintf(r->out, "   holder %s (owner in the PI word, %u waits)", name, h->n);
+			fprintf(r->out, "   holder %s (owner in the PI word, %u waits)",
+				name, h->n);
 	}
 	site = sites_top(x->rsites, x->nr_rsites);
 	if (site)
@@ -1677,7 +1681,8 @@ static void lock_detail_text(struct contention *ct, const struct lk_obj *o, FILE
 	lock_sites_text(o->kind == IPC_LOCK_COND ? "    waited at" : "    locked at", o->lock_sites,
 			o->nr_lock_sites, out);
 	lock_sites_text(o->kind == IPC_LOCK_SEM ? "; posted at" : o->kind == IPC_LOCK_COND ?
-			"; signalled at" : "; unlocked at", o->unlock_sites, o->nr_unlock_sites, out);
+			"; signalled at" : "; unlocked at", o->unlock_sites,
+			o->nr_unlock_sites, out);
 	fputc('\n', out);
 	if (o->kind != IPC_LOCK_COND)
 		return;

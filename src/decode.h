@@ -20,7 +20,8 @@ size_t ipc_rec_size(unsigned int type);
  * 0 if rec/len is a well-formed record: known type, right size, op and sys
  * naming a value that exists (the gaps between groups are rejected),
  * NUL-terminated strings (comm, names) within their arrays, ipc_obj kinds
- * below IPC_OBJ_KIND_MAX, stack nr <= IPC_MAX_STACK.  -EBADMSG otherwise, with a reason in why (may be NULL).
+ * below IPC_OBJ_KIND_MAX, stack nr <= IPC_MAX_STACK.  -EBADMSG otherwise,
+ * with a reason in why (may be NULL).
  * Reads rec through memcpy only, so any alignment is fine here; the other
  * modules access records through their structs and need 8-byte alignment.
  * A stack record's len is offsetof(ips) + 8 * nr or the whole struct.

@@ -83,7 +83,8 @@ int loader__check_btf(char *err, size_t errlen)
 	if (access(path, R_OK) == 0)
 		return 0;
 	snprintf(err, errlen, "this kernel has no BTF (%s: %s): "
-		 "ipctrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y", path, strerror(errno));
+		 "ipctrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y",
+		 path, strerror(errno));
 	return -ENOTSUP;
 }
 

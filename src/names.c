@@ -629,7 +629,8 @@ static const char *const semctl_names[] = {
 	[19] = "SEM_INFO", [20] = "SEM_STAT_ANY",
 };
 
-#define IPC_64_FLAG	0x100	/* glibc ORs it in on most arches: not part of the command */
+#define IPC_64_FLAG	0x100	/* glibc ORs it in on most arches:
+				 * not part of the command */
 
 const char *ipc_semctl_cmd_name(int cmd)
 {

@@ -43,9 +43,15 @@ const char *ipc_signal_name(int sig, char *buf, size_t len);
 /* Signal number from "SIGUSR1", "USR1", "10", "SIGRTMIN+2"; or -EINVAL. */
 int ipc_signal_from_name(const char *name);
 
-/* signal_generate result: "delivered", "ignored", "already_pending", "overflow_fail", "lose_info". */
+/*
+ * signal_generate result: "delivered", "ignored", "already_pending", "overflow_fail",
+ * "lose_info".
+ */
 const char *ipc_sig_result_name(int result);
-/* si_code for a signal: "SI_USER", "SI_QUEUE", "SI_TKILL", "SI_KERNEL", "CLD_EXITED"... into buf. */
+/*
+ * si_code for a signal: "SI_USER", "SI_QUEUE", "SI_TKILL", "SI_KERNEL", "CLD_EXITED"...
+ * into buf.
+ */
 const char *ipc_si_code_name(int sig, int code, char *buf, size_t len);
 
 /*

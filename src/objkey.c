@@ -127,7 +127,8 @@ size_t objkey__format(char *buf, size_t len, const struct objkey *k,
 	switch (k->kind) {
 	case IPC_OBJ_FUTEX:
 		if (k->pid)
-			return snprintf(buf, len, "futex:0x%llx@%u", (unsigned long long)k->a, k->pid);
+			return snprintf(buf, len, "futex:0x%llx@%u", (unsigned long long)k->a,
+					k->pid);
 		return snprintf(buf, len, "futex:[%u:%u/%llu]+0x%llx", k->dev >> 20,
 				k->dev & 0xfffff, (unsigned long long)k->a,
 				(unsigned long long)k->b);
@@ -136,7 +137,8 @@ size_t objkey__format(char *buf, size_t len, const struct objkey *k,
 	default:
 		break;
 	}
-	if (sample && (k->kind == IPC_OBJ_TCP || k->kind == IPC_OBJ_UDP || k->kind == IPC_OBJ_INET) &&
+	if (sample &&
+	    (k->kind == IPC_OBJ_TCP || k->kind == IPC_OBJ_UDP || k->kind == IPC_OBJ_INET) &&
 	    !sample->lport && !sample->rport)	/* not bound yet: only the socket */
 		return snprintf(buf, len, "%s:[%llu]", k->kind == IPC_OBJ_TCP ? "tcp" :
 				k->kind == IPC_OBJ_UDP ? "udp" : "inet",

@@ -223,7 +223,8 @@ long procfs__fd_flags(uint32_t pid, int fd)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "flags:", 6)) {
-			flags = strtol(line + 6, NULL, 8);	/* the kernel prints it in octal */
+			/* the kernel prints it in octal */
+			flags = strtol(line + 6, NULL, 8);
 			break;
 		}
 	}

@@ -339,7 +339,8 @@ static int proctab__proc(struct proctab *t, struct proc_entry *p, struct thread_
 	case IPC_OP_THREAD_NEW:
 		if (!ev->child_tid)
 			return 0;
-		return thread_get(t, ev->child_tid, p, th->info.comm, h->ts_ns, true, false) ? 0 : -ENOMEM;
+		return thread_get(t, ev->child_tid, p, th->info.comm, h->ts_ns, true, false) ?
+		       0 : -ENOMEM;
 	case IPC_OP_PROC_EXEC:
 		return proctab__exec(t, p, th, ev);
 	case IPC_OP_PROC_EXIT:

@@ -30,7 +30,8 @@ static void losses_text(FILE *f, const struct collector_stats *cs)
 		(unsigned long long)b[IPC_STAT_READ_FAULT],
 		(unsigned long long)cs->last.sym_missed);
 	if (b[IPC_STAT_LOCK_UNMATCHED])
-		fprintf(f, "  lock calls unmatched: %llu", (unsigned long long)b[IPC_STAT_LOCK_UNMATCHED]);
+		fprintf(f, "  lock calls unmatched: %llu",
+			(unsigned long long)b[IPC_STAT_LOCK_UNMATCHED]);
 	if (b[IPC_STAT_TARGETS_FULL] || b[IPC_STAT_WATCH_FULL])
 		fprintf(f, "  filter full: %llu processes, %llu objects",
 			(unsigned long long)b[IPC_STAT_TARGETS_FULL],

@@ -33,7 +33,8 @@ static int file_poll(struct source *s, int timeout_ms)
 		}
 		if (ret < 0) {
 			s->ended = true;
-			snprintf(s->error, sizeof(s->error), "%s", recfile_reader__error(fs->reader));
+			snprintf(s->error, sizeof(s->error), "%s",
+				 recfile_reader__error(fs->reader));
 			return ret;
 		}
 		ret = collector__push(s->c, rec, len);

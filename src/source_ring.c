@@ -158,7 +158,8 @@ int source_ring__drain(struct source *s, uint64_t max_ns)
 		total += n;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (n >= RING_BATCH &&
-		 (uint64_t)((t.tv_sec - t0.tv_sec) * 1000000000ll + t.tv_nsec - t0.tv_nsec) < max_ns);
+		 (uint64_t)((t.tv_sec - t0.tv_sec) * 1000000000ll +
+			    t.tv_nsec - t0.tv_nsec) < max_ns);
 	return total;
 }
 

@@ -49,7 +49,8 @@ struct trace {
 	uint64_t start_ns;
 	uint64_t interval_start_ns;
 	long intervals;
-	struct ipc_watch_key own[3];	/* ipctrace's own stdout, stderr and -o: never watched */
+	struct ipc_watch_key own[3];	/* ipctrace's own stdout, stderr and -o:
+					 * never watched */
 	int nr_own;
 };
 
@@ -123,7 +124,8 @@ static int setup_launch(struct trace *t)
 		return 0;
 	err = launch__start(&t->launch, t->env->cmd);
 	if (err) {
-		fprintf(stderr, "ipctrace: failed to start %s: %s\n", t->env->cmd[0], strerror(-err));
+		fprintf(stderr, "ipctrace: failed to start %s: %s\n", t->env->cmd[0],
+			strerror(-err));
 		return err;
 	}
 	t->launched = true;
@@ -264,7 +266,8 @@ static int setup_snapshot(struct trace *t)
 	if (ret)
 		fprintf(stderr, "ipctrace: failed to snapshot the targets: %s\n", strerror(-ret));
 	else if (t->env->verbose)
-		fprintf(stderr, "ipctrace: snapshot: %u fds of the targets, %u peers with %u fds%s\n",
+		fprintf(stderr, "ipctrace: snapshot: %u fds of the targets, "
+			"%u peers with %u fds%s\n",
 			st.fds, st.peers, st.peer_fds, st.diag ? "" : " (no sock_diag)");
 	return 0;
 }

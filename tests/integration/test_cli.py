@@ -49,7 +49,8 @@ class Cli(unittest.TestCase):
         p = ipct.run([ipct.IPCTRACE, "-q", "--", "/nonexistent/program"])
         self.assertEqual(p.returncode, 1)
         self.assertEqual(one_line(p.stderr),
-                         ["ipctrace: failed to run /nonexistent/program: No such file or directory"])
+                         ["ipctrace: failed to run /nonexistent/program: "
+                          "No such file or directory"])
         self.assertNothingLoaded()
 
     def test_attach_pid_until_target_exits(self):

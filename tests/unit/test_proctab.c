@@ -101,7 +101,8 @@ static void exec_rec(struct proctab *t, uint32_t pid, uint32_t old_tid, const ch
 static void exit_rec(struct proctab *t, uint32_t pid, uint32_t tid, const char *comm, uint64_t ts,
 		     int32_t code)
 {
-	proc_rec(t, IPC_OP_PROC_EXIT, pid, tid, comm, ts, &(struct ipc_ev_proc){ .exit_code = code });
+	proc_rec(t, IPC_OP_PROC_EXIT, pid, tid, comm, ts,
+		 &(struct ipc_ev_proc){ .exit_code = code });
 }
 
 static void task_rec(struct proctab *t, uint32_t pid, uint32_t tid, const char *comm, uint64_t ts,

@@ -71,7 +71,8 @@ int run_idle(const struct wk_opts *o)
 	child = proc_spawn("child", -1, idle_child, o, &ic);
 	close(ic.p[0]);
 	close(ic.sv[1]);
-	info(NULL, "child=%d pipe_ino=%lu pipe_end=write sock_ino=%lu peer_ino=%lu mq=%s mq_ino=%lu mqd=%d seconds=%lu",
+	info(NULL, "child=%d pipe_ino=%lu pipe_end=write sock_ino=%lu peer_ino=%lu "
+	     "mq=%s mq_ino=%lu mqd=%d seconds=%lu",
 	     (int)child, ic.pipe_ino, ic.sock_ino[0], ic.sock_ino[1], ic.mq, ic.mq_ino,
 	     (int)ic.mqd, o->count);
 	t0 = gate_open(o, 1);

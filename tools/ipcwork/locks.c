@@ -144,7 +144,8 @@ int run_mutex(const struct wk_opts *o)
 	total = join_threads(t, o->threads);
 	if (counter_value != total || total != o->count * o->threads)
 		fail(0, "count: counter %lu after %lu acquisitions", counter_value, total);
-	info("done", "counter=%lu acquisitions=%lu quiet_acquisitions=%lu counter_lock=0x%lx quiet_lock=0x%lx elapsed_ns=%llu",
+	info("done", "counter=%lu acquisitions=%lu quiet_acquisitions=%lu counter_lock=0x%lx "
+	     "quiet_lock=0x%lx elapsed_ns=%llu",
 	     counter_value, total, quiet, addr(&counter_lock), addr(&quiet_lock),
 	     (unsigned long long)(now_ns() - t0));
 	return 0;
@@ -222,7 +223,8 @@ int run_condvar(const struct wk_opts *o)
 	int err;
 
 	self_role("main", -1);
-	info(NULL, "idle_cond=0x%lx idle_cond_size=%zu idle_mutex=0x%lx light_lock=0x%lx seconds=%lu light_threads=%d light_period_us=%llu hold_us=%lu",
+	info(NULL, "idle_cond=0x%lx idle_cond_size=%zu idle_mutex=0x%lx light_lock=0x%lx "
+	     "seconds=%lu light_threads=%d light_period_us=%llu hold_us=%lu",
 	     addr(&idle_cond), sizeof(idle_cond), addr(&idle_mutex), addr(&light_lock), o->count,
 	     LIGHT_THREADS, LIGHT_PERIOD_NS / NSEC_PER_USEC, o->hold_us);
 	idle = start_threads(o, "idle-worker", 1, idle_thread);
@@ -237,7 +239,8 @@ int run_condvar(const struct wk_opts *o)
 	unlock(&idle_mutex);
 	acquired = join_threads(light, LIGHT_THREADS);
 	join_threads(idle, 1);
-	info("done", "signals=1 light_acquisitions=%lu idle_cond=0x%lx light_lock=0x%lx elapsed_ns=%llu",
+	info("done", "signals=1 light_acquisitions=%lu idle_cond=0x%lx light_lock=0x%lx "
+	     "elapsed_ns=%llu",
 	     acquired, addr(&idle_cond), addr(&light_lock), (unsigned long long)(now_ns() - t0));
 	return 0;
 }

@@ -28,7 +28,8 @@ static const struct wk_scenario scenarios[] = {
 	{ "tcp-pingpong", 1000, run_tcp_pingpong,
 	  "server and client ping-pong over TCP on 127.0.0.1 (TCP_NODELAY)" },
 	{ "mq", 500, run_mq,
-	  "-P producers and -C consumers on POSIX queue /ipcwork-PID; producer i sends COUNT*(i+1)" },
+	  "-P producers and -C consumers on POSIX queue /ipcwork-PID; "
+	  "producer i sends COUNT*(i+1)" },
 	{ "mutex", 1000, run_mutex,
 	  "-t threads take counter_lock COUNT times each; main takes quiet_lock COUNT times" },
 	{ "condvar", 3, run_condvar,
@@ -81,7 +82,8 @@ static const struct argp_option options[] = {
 	  "After setup print `ready`, then wait for a line (or EOF) on stdin", 1 },
 	{ "delay", OPT_DELAY, "MS", 0, "Sleep MS milliseconds after setup, before the traffic", 1 },
 	{ "timeout", OPT_TIMEOUT, "SEC", 0,
-	  "Fail if setup or traffic takes longer than SEC (default 60 + the scenario's sleeps)", 1 },
+	  "Fail if setup or traffic takes longer than SEC "
+	  "(default 60 + the scenario's sleeps)", 1 },
 	{ NULL, 'h', NULL, 0, "Same as --help", -1 },
 	{ NULL, 0, NULL, 0, "Scenario options:", 2 },
 	{ "clients", 'c', "N", 0, "unix-server clients, signal-star children (default 3)", 2 },

@@ -66,7 +66,8 @@ void pingpong(const struct wk_opts *o, const struct pp_end *e, struct pp_result 
 const char *io_summary(char *buf, size_t len, const struct io_stat *wr, const struct io_stat *rd)
 {
 	snprintf(buf, len,
-		 "writes=%lu reads=%lu bytes_written=%lu bytes_read=%lu short_writes=%lu short_reads=%lu",
+		 "writes=%lu reads=%lu bytes_written=%lu bytes_read=%lu "
+		 "short_writes=%lu short_reads=%lu",
 		 wr->calls, rd->calls, wr->bytes, rd->bytes, wr->partial, rd->partial);
 	return buf;
 }

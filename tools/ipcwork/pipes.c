@@ -21,7 +21,8 @@
 #include "pingpong.h"
 
 #define PIPELINE_KEY	0x5a	/* stage-b's transform: every byte xor this */
-#define STREAM_MOD	251	/* emit's byte at offset k is k % 251: a prime, so chunks differ */
+#define STREAM_MOD	251	/* emit's byte at offset k is k % 251:
+				 * a prime, so chunks differ */
 
 static unsigned long make_pipe(int p[2], const char *what)
 {
@@ -325,7 +326,8 @@ int run_pipeline(const struct wk_opts *o)
 	     (int)a, (int)b, (int)c, pl.ino1, pl.ino2, o->size);
 	gate_open(o, 3);
 	proc_reap_all();
-	info("done", "stage_a=%d stage_b=%d stage_c=%d pipe1_ino=%lu pipe2_ino=%lu msgs=%lu bytes=%lu",
+	info("done", "stage_a=%d stage_b=%d stage_c=%d pipe1_ino=%lu pipe2_ino=%lu "
+	     "msgs=%lu bytes=%lu",
 	     (int)a, (int)b, (int)c, pl.ino1, pl.ino2, o->count, o->count * o->size);
 	return 0;
 }

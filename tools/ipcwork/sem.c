@@ -114,7 +114,8 @@ static int sem_waiter(const struct wk_opts *o, void *arg)
 	gate_pass(o);
 	posix_ns = posix_sem_wait_loop(sem, o->count, &sc->shm->started);
 	sysv_ns = sysv_sem_wait_loop(sc->semid, o->count, &sc->shm->started);
-	info("done", "posix_waits=%lu sysv_waits=%lu posix_wait_ns=%llu sysv_wait_ns=%llu expected_block_ns=%llu sem_posix=0x%lx semid=%d",
+	info("done", "posix_waits=%lu sysv_waits=%lu posix_wait_ns=%llu sysv_wait_ns=%llu "
+	     "expected_block_ns=%llu sem_posix=0x%lx semid=%d",
 	     o->count, o->count, (unsigned long long)posix_ns, (unsigned long long)sysv_ns,
 	     (unsigned long long)(o->count * o->post_delay_us * NSEC_PER_USEC),
 	     (unsigned long)sem, sc->semid);
@@ -217,13 +218,15 @@ int run_sem(const struct wk_opts *o)
 	sem_create(o, &sc);
 	child = proc_spawn("waiter", -1, sem_waiter, o, &sc);
 	sysfd = open_syscall_file(child);
-	info(NULL, "sem_posix=0x%lx sem_kind=%s sem_name=%s semid=%d waiter=%d post_delay_us=%lu count=%lu block_check=%s",
+	info(NULL, "sem_posix=0x%lx sem_kind=%s sem_name=%s semid=%d waiter=%d "
+	     "post_delay_us=%lu count=%lu block_check=%s",
 	     (unsigned long)sem_posix, sem_kind(&sc), sc.named ? sc.name : "-", sc.semid,
 	     (int)child, o->post_delay_us, o->count, sysfd >= 0 ? "syscall" : "none");
 	t0 = gate_open(o, 1);
 	post_all(o, &sc, sysfd);
 	proc_reap_all();
-	info("done", "posix_posts=%lu sysv_posts=%lu post_delay_us=%lu sem_posix=0x%lx semid=%d waiter=%d elapsed_ns=%llu",
+	info("done", "posix_posts=%lu sysv_posts=%lu post_delay_us=%lu sem_posix=0x%lx "
+	     "semid=%d waiter=%d elapsed_ns=%llu",
 	     o->count, o->count, o->post_delay_us, (unsigned long)sem_posix, sc.semid, (int)child,
 	     (unsigned long long)(now_ns() - t0));
 	cleanup_run();		/* IPC_RMID, sem_unlink */

@@ -129,7 +129,8 @@ int run_signal_pingpong(const struct wk_opts *o)
 		sig_expect(o, PONG, b, i);
 	}
 	proc_reap_all();
-	info("done", "sent=%lu received=%lu peer=%d sig_send=%d sig_recv=%d method=%s elapsed_ns=%llu",
+	info("done", "sent=%lu received=%lu peer=%d sig_send=%d sig_recv=%d method=%s "
+	     "elapsed_ns=%llu",
 	     i, i, (int)b, PING, PONG, method(o), (unsigned long long)(now_ns() - t0));
 	return 0;
 }

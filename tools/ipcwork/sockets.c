@@ -281,7 +281,8 @@ static void us_report(const struct wk_opts *o, const struct us_ctx *us,
 		wr.bytes += c->wr.bytes;
 		wr.partial += c->wr.partial;
 	}
-	info("done", "%s msgs=%lu clients=%u path=%s listen_ino=%lu api=%s mode=poll elapsed_ns=%llu",
+	info("done", "%s msgs=%lu clients=%u path=%s listen_ino=%lu api=%s mode=poll "
+	     "elapsed_ns=%llu",
 	     io_summary(sum, sizeof(sum), &wr, &rd), rd.msgs, o->clients, us->shown,
 	     us->listen_ino, api_name(o), (unsigned long long)elapsed);
 }
@@ -407,7 +408,8 @@ int run_tcp_pingpong(const struct wk_opts *o)
 		fail(errno, "accept the client");
 	set_nodelay(fd);
 	e.wfd = e.rfd = fd;
-	snprintf(extra, sizeof(extra), "conn_ino=%lu port=%u client_port=%u listen_ino=%lu client=%d",
+	snprintf(extra, sizeof(extra), "conn_ino=%lu port=%u client_port=%u listen_ino=%lu "
+		 "client=%d",
 		 fd_ino(fd), tc.port, ntohs(peer.sin_port), tc.listen_ino, (int)child);
 	info("accepted", "%s", extra);
 	gate_open(o, 1);
