@@ -21,7 +21,7 @@ static void losses_text(FILE *f, const struct collector_stats *cs)
 		fprintf(f, "\n");
 		return;
 	}
-	fprintf(f, "  lost: %llu (ring buffer full %llu, syscall table full %llu)"
+	fprintf(f, "  lost: %llu (ring buffer full %llu, no room for entry state %llu)"
 		   "  stacks missed: %llu  unreadable args: %llu  symbols unresolved: %llu",
 		(unsigned long long)(b[IPC_STAT_RB_DROPS] + b[IPC_STAT_INFLIGHT_FULL]),
 		(unsigned long long)b[IPC_STAT_RB_DROPS],
