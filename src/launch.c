@@ -13,6 +13,17 @@
 
 #include "launch.h"
 
+void launch__reserve_stdio(void)
+{
+	int fd;
+
+	/* open() takes the lowest free fd: stop at the first above 2 */
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
 static void child_run(int go_rd, int err_wr, char *const argv[])
 {
 	char c;

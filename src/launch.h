@@ -18,6 +18,12 @@ struct launch {
 	int status;	/* wait(2) status once exited */
 };
 
+/*
+ * Open /dev/null on whichever of fds 0, 1 and 2 are closed.  Started with
+ * them closed, ipctrace's BPF and ring buffer fds would take their place:
+ * reports would go into a map fd and a command would inherit it as stdio.
+ */
+void launch__reserve_stdio(void);
 /* Fork the waiting child.  0 or -errno. */
 int launch__start(struct launch *l, char *const argv[]);
 /* Release it; -errno (e.g. -ENOENT) if its exec failed. */

@@ -5,12 +5,15 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "launch.h"
 #include "session.h"
 
 int main(int argc, char **argv)
 {
 	struct env env;
 
+	/* before any BPF fd can land on 0..2 */
+	launch__reserve_stdio();
 	cli__defaults(&env);
 	if (cli__parse(&env, argc, argv)) {
 		fprintf(stderr, "ipctrace: %s\n", env.error);

@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "ipctrace_abi.h"
+#include "launch.h"
 #include "snapshot.h"
 #include "sockdiag.h"
 
@@ -210,5 +211,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_finds_peers),
 	};
 
+	/* a harness may start this with stdio closed: keep pipes off 0..2 */
+	launch__reserve_stdio();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

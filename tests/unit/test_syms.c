@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "launch.h"
 #include "syms.h"
 
 #ifndef SYMS_FIXTURE_DIR
@@ -688,5 +689,7 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
+	/* a harness may start this with stdio closed: keep pipes off 0..2 */
+	launch__reserve_stdio();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
