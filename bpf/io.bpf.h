@@ -363,14 +363,26 @@ static __noinline void sock_exit(const struct xctx *x, const struct ipc_inflight
 	ev_submit(e);
 }
 
-/* close and dup: the object was resolved at entry, while the fd was valid. */
+/*
+ * close and dup: the object was resolved at entry, while the fd was valid.
+ * close_range names no object: the collector knows which fds it ends.
+ */
 static __noinline void fd_close_dup_exit(const struct xctx *x, const struct ipc_inflight *inf)
 {
 	bool close = inf->sys == IPC_SYS_CLOSE;
-	struct ipc_ev_fd *e = fd_reserve(x, inf, close ? IPC_OP_FD_CLOSE : IPC_OP_FD_DUP);
+	bool range = inf->sys == IPC_SYS_CLOSE_RANGE;
+	struct ipc_ev_fd *e = fd_reserve(x, inf, close ? IPC_OP_FD_CLOSE :
+					 range ? IPC_OP_FD_CLOSE_RANGE : IPC_OP_FD_DUP);
 
 	if (!e)
 		return;
+	if (range) {
+		e->fd = inf->args[0];
+		e->arg2 = inf->args[1];
+		e->arg = inf->args[2];
+		ev_submit(e);
+		return;
+	}
 	__builtin_memcpy(&e->obj, &inf->obj, sizeof(inf->obj));
 	if (close) {
 		e->fd = inf->args[0];

@@ -179,6 +179,7 @@ static __noinline void exit_dispatch(const struct xctx *x, const struct ipc_infl
 		fd_open_exit(x, inf);
 		break;
 	case IPC_SYS_CLOSE ... IPC_SYS_FCNTL:
+	case IPC_SYS_CLOSE_RANGE:
 		fd_close_dup_exit(x, inf);
 		break;
 	case IPC_SYS_SOCKET:

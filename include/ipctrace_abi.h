@@ -94,6 +94,7 @@ enum ipc_op {
 	/* fd lifetime */
 	IPC_OP_FD_CLOSE = 60,
 	IPC_OP_FD_DUP = 61,
+	IPC_OP_FD_CLOSE_RANGE = 62,	/* close_range(fd, arg2, arg): no object */
 	/* processes and threads */
 	IPC_OP_PROC_FORK = 70,		/* a new process */
 	IPC_OP_PROC_EXEC = 71,
@@ -140,6 +141,7 @@ enum ipc_sys {
 	IPC_SYS_SENDTO, IPC_SYS_RECVFROM, IPC_SYS_SENDMSG, IPC_SYS_RECVMSG,
 	IPC_SYS_SENDMMSG, IPC_SYS_RECVMMSG, IPC_SYS_SHUTDOWN,
 	IPC_SYS_SEMGET, IPC_SYS_SEMOP, IPC_SYS_SEMTIMEDOP, IPC_SYS_SEMCTL,
+	IPC_SYS_CLOSE_RANGE,	/* appended: the numbers are stable (recordings) */
 	IPC_SYS_NR_SYSCALLS,
 	/* hooks that are not syscalls */
 	IPC_SYS_HOOK_SIGNAL_GENERATE = 100,
@@ -247,11 +249,13 @@ struct ipc_ev_fd {
 	struct ipc_hdr hdr;
 	struct ipc_obj obj;	/* the object (for accept: the new connection) */
 	struct ipc_obj obj2;	/* socketpair: the second end; accept: the listener */
-	__s32 fd;		/* pipe: read end; socketpair: sv[0]; dup: new fd */
+	__s32 fd;		/* pipe: read end; socketpair: sv[0]; dup: new fd;
+				 * close_range: first fd */
 	__s32 fd2;		/* pipe: write end; socketpair: sv[1]; dup: old fd;
 				 * accept: listener */
-	__u32 arg;		/* pipe2/accept4/open/dup3 flags, listen backlog, shutdown how */
-	__u32 arg2;		/* socket: type with flags; open: mode */
+	__u32 arg;		/* pipe2/accept4/open/dup3/close_range flags, listen backlog,
+				 * shutdown how */
+	__u32 arg2;		/* socket: type with flags; open: mode; close_range: last fd */
 	char name[IPC_NAME_LEN];	/* FIFO path, unix socket path (bind/connect) */
 };
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <linux/close_range.h>
 
 #include "decode.h"
 #include "format.h"
@@ -564,6 +565,29 @@ static void text_sock_addr(struct sbuf *b, const struct ipc_ev_fd *e, bool local
 	}
 }
 
+/* close_range(2) flags: "CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC". */
+static const char *close_range_flags_str(char *buf, size_t len, unsigned int flags)
+{
+	static const struct { unsigned int bit; const char *name; } names[] = {
+		{ CLOSE_RANGE_UNSHARE, "CLOSE_RANGE_UNSHARE" },
+		{ CLOSE_RANGE_CLOEXEC, "CLOSE_RANGE_CLOEXEC" },
+	};
+	struct sbuf b;
+	const char *sep = "";
+
+	sb_init(&b, buf, len);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].bit) {
+			sb_printf(&b, "%s%s", sep, names[i].name);
+			sep = "|";
+			flags &= ~names[i].bit;
+		}
+	}
+	if (flags || !*sep)
+		sb_printf(&b, "%s0x%x", sep, flags);
+	return buf;
+}
+
 static void text_fd_flags(struct sbuf *b, unsigned int flags)
 {
 	char tmp[128];
@@ -655,6 +679,15 @@ static void text_fd(struct sbuf *b, const struct fmt_ctx *c, const struct ipc_ev
 			sb_put_clean(b, e->name);
 		}
 		sb_printf(b, " flags=%s", ipc_open_flags_name(e->arg, tmp, sizeof(tmp)));
+		break;
+	case IPC_OP_FD_CLOSE_RANGE:
+		/* the last fd as strace shows it: ~0U is "all above the first" */
+		if (e->arg2 == UINT32_MAX)
+			sb_printf(b, " fds=%u..~0U", (unsigned int)e->fd);
+		else
+			sb_printf(b, " fds=%u..%u", (unsigned int)e->fd, e->arg2);
+		if (e->arg)
+			sb_printf(b, " flags=%s", close_range_flags_str(tmp, sizeof(tmp), e->arg));
 		break;
 	case IPC_OP_FD_DUP:
 		if (e->hdr.ret >= 0)
@@ -1142,6 +1175,11 @@ static void json_fd(struct jw *w, const struct fmt_ctx *c, const struct ipc_ev_f
 		jw__kv_s64(w, "fd", e->fd);
 	if (op == IPC_OP_FD_DUP)
 		jw__kv_s64(w, "old_fd", e->fd2);
+	if (op == IPC_OP_FD_CLOSE_RANGE) {
+		jw__kv_u64(w, "last_fd", e->arg2);
+		if (e->arg)
+			jw__kv_str(w, "flags", close_range_flags_str(s, sizeof(s), e->arg));
+	}
 	if (op == IPC_OP_FIFO_OPEN) {
 		if (e->name[0])
 			jw__kv_str(w, "path", e->name);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/close_range.h>
 
 #include "collector.h"
 #include "decode.h"
@@ -624,6 +625,28 @@ static int on_close(struct graph *g, const struct ipc_hdr *h, int fd)
 	return 0;
 }
 
+/* close_range(first, last, flags): every fd known in the range closes, or turns close-on-exec. */
+static int on_close_range(struct graph *g, const struct ipc_ev_fd *e)
+{
+	uint32_t p = proc_find(g, e->hdr.pid), first = (uint32_t)e->fd;
+	struct vec *v = p == GN_NONE ? NULL : gnode(g, p)->fds;
+
+	if (!v)
+		return 0;
+	/* backwards: fd_unbind moves the last element into the freed slot */
+	for (size_t i = v->len; i-- > 0;) {
+		struct gfd *f = vec__at(v, i);
+
+		if ((uint32_t)f->fd < first || (uint32_t)f->fd > e->arg2)
+			continue;
+		if (e->arg & CLOSE_RANGE_CLOEXEC)
+			f->cloexec = true;
+		else
+			fd_unbind(g, p, f->fd, e->hdr.ts_ns, true);
+	}
+	return 0;
+}
+
 /* Records that give two fds: pipe (both ends), socketpair, accept (and its listener). */
 static int on_fd_pair(struct graph *g, const struct ipc_ev_fd *e)
 {
@@ -663,6 +686,8 @@ static int on_fd(struct graph *g, const struct ipc_ev_fd *e)
 	switch (h->op) {
 	case IPC_OP_FD_CLOSE:
 		return on_close(g, h, e->fd);
+	case IPC_OP_FD_CLOSE_RANGE:
+		return on_close_range(g, e);
 	case IPC_OP_PIPE_CREATE:
 	case IPC_OP_SOCK_PAIR:
 	case IPC_OP_SOCK_ACCEPT:

@@ -32,6 +32,7 @@ static const struct sc_entry sc_entries[] = {
 	{ IPC_SYS_OPENAT, 257, FAM(PIPE) },
 	{ IPC_SYS_OPENAT2, 437, FAM(PIPE) },
 	{ IPC_SYS_CLOSE, 3, FD_FAMS | FAM(MQ) },
+	{ IPC_SYS_CLOSE_RANGE, 436, FD_FAMS | FAM(MQ) },
 	{ IPC_SYS_DUP, 32, FD_FAMS },
 	{ IPC_SYS_DUP2, 33, FD_FAMS },
 	{ IPC_SYS_DUP3, 292, FD_FAMS },

@@ -299,7 +299,8 @@ class Graph(unittest.TestCase):
             (f"pid:{emitter['pid']}", pipe, "write", int(emitter["writes"]), 4096),
             (pipe, f"pid:{parent['pid']}", "read", int(parent["reads"]), 4096),
         })
-        # the write end the child holds is its stdout (fd 1), kept across exec
+        # the write end the child holds is its stdout (fd 1), kept across exec;
+        # the read end it closed with close_range(2) is not held
         holds = {h["proc"]: h for h in g["holds"] if h["obj"] == pipe}
         self.assertEqual(holds[f"pid:{emitter['pid']}"]["mode"], "w")
         self.assertFalse(holds[f"pid:{emitter['pid']}"]["closed"])

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <cmocka.h>
+#include <linux/close_range.h>
 
 #include "decode.h"
 #include "format.h"
@@ -530,6 +531,22 @@ static void test_fd_close_dup(void **state)
 	expect_text(&e, "0.010000 app[500/500] fd_dup pipe:[81234] fd=4->10 flags=O_CLOEXEC = 10");
 	expect_json(&e, FD_JSON_HEAD "\"op\":\"fd_dup\",\"obj\":\"pipe:[81234]\",\"ret\":10,"
 		    "\"sys\":\"dup3\",\"fd\":10,\"old_fd\":4,\"flags\":\"O_CLOEXEC\"}");
+
+	/* close_range names no object: the fds, the last one as strace writes ~0U */
+	fd_ev(&e, IPC_OP_FD_CLOSE_RANGE, IPC_SYS_CLOSE_RANGE, 0);
+	e.fd = 3;
+	e.arg2 = UINT32_MAX;
+	expect_text(&e, "0.010000 app[500/500] fd_close_range ? fds=3..~0U = 0");
+	expect_json(&e, FD_JSON_HEAD "\"op\":\"fd_close_range\",\"obj\":\"?\",\"ret\":0,"
+		    "\"sys\":\"close_range\",\"fd\":3,\"last_fd\":4294967295}");
+	e.fd = 5;
+	e.arg2 = 9;
+	e.arg = CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE | 0x100;
+	expect_text(&e, "0.010000 app[500/500] fd_close_range ? fds=5..9 "
+		    "flags=CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC|0x100 = 0");
+	expect_json(&e, FD_JSON_HEAD "\"op\":\"fd_close_range\",\"obj\":\"?\",\"ret\":0,"
+		    "\"sys\":\"close_range\",\"fd\":5,\"last_fd\":9,"
+		    "\"flags\":\"CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC|0x100\"}");
 
 	fd_ev(&e, IPC_OP_FD_DUP, IPC_SYS_DUP, -EMFILE);
 	e.obj.kind = IPC_OBJ_PIPE;

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
+#include <linux/close_range.h>
 
 #include "collector.h"
 #include "graph_int.h"
@@ -451,6 +453,59 @@ static void test_dup_exec(void **state)
 	assert_string_equal(graph_comm(f->g, node_by_id(f, "pid:51")), "emitter");
 }
 
+static void close_range_rec(struct fx *f, uint32_t pid, uint32_t first, uint32_t last,
+			    uint32_t flags, int64_t ret)
+{
+	struct ipc_ev_fd e;
+
+	hdr(f, &e.hdr, IPC_REC_FD, IPC_OP_FD_CLOSE_RANGE, pid, 0, "app");
+	memset(&e.obj, 0, sizeof(e) - sizeof(e.hdr));
+	e.hdr.ret = ret;
+	e.fd = (int32_t)first;
+	e.arg2 = last;
+	e.arg = flags;
+	push(f, &e, sizeof(e));
+}
+
+/* close_range ends the fds in its range, or marks them close-on-exec; a failed one nothing. */
+static void test_close_range(void **state)
+{
+	struct fx *f = *state;
+	struct ipc_obj p = pipe_obj(700), q = pipe_obj(701), r = pipe_obj(702);
+	const struct ghold *h;
+
+	fdrec(f, 60, "app", IPC_OP_PIPE_CREATE, p, none, 3, 4, 0);
+	fdrec(f, 60, "app", IPC_OP_PIPE_CREATE, q, none, 5, 6, 0);
+	fdrec(f, 60, "app", IPC_OP_PIPE_CREATE, r, none, 7, 8, 0);
+	close_range_rec(f, 60, 3, ~0U, 0, -EINVAL);
+	assert_int_equal(hold_of(f, "pid:60", "pipe:[700]")->nfds, 2);
+	close_range_rec(f, 60, 4, 5, 0, 0);
+	h = hold_of(f, "pid:60", "pipe:[700]");
+	assert_true(h->live);
+	assert_int_equal(h->nfds, 1);
+	assert_int_equal(h->mode, GH_READ);
+	h = hold_of(f, "pid:60", "pipe:[701]");
+	assert_int_equal(h->nfds, 1);
+	assert_int_equal(h->mode, GH_WRITE);
+	close_range_rec(f, 60, 7, ~0U, CLOSE_RANGE_CLOEXEC, 0);
+	h = hold_of(f, "pid:60", "pipe:[702]");
+	assert_true(h->live);
+	assert_int_equal(h->nfds, 2);
+	proc(f, IPC_OP_PROC_EXEC, 60, "app", 0, "/bin/app");
+	assert_false(hold_of(f, "pid:60", "pipe:[702]")->live);
+	assert_true(hold_of(f, "pid:60", "pipe:[702]")->closed);
+	assert_true(hold_of(f, "pid:60", "pipe:[700]")->live);
+	assert_true(hold_of(f, "pid:60", "pipe:[701]")->live);
+	close_range_rec(f, 60, 0, ~0U, 0, 0);
+	for (uint64_t ino = 700; ino <= 702; ino++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "pipe:[%" PRIu64 "]", ino);
+		assert_false(hold_of(f, "pid:60", id)->live);
+		assert_true(hold_of(f, "pid:60", id)->closed);
+	}
+}
+
 /* Two producers and two consumers on one queue: one node, four edges. */
 static void test_mq_producers_consumers(void **state)
 {
@@ -748,6 +803,7 @@ int main(void)
 		T(test_unix_connection_identity),
 		T(test_tcp_both_ends),
 		T(test_dup_exec),
+		T(test_close_range),
 		T(test_mq_producers_consumers),
 		T(test_signals),
 		T(test_futex),

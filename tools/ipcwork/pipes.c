@@ -353,7 +353,9 @@ static int exec_child(const struct wk_opts *o, void *arg)
 
 	if (dup2(ep->p[1], STDOUT_FILENO) < 0)
 		fail(errno, "dup2 the pipe onto stdout");
-	close_fd(ep->p[0]);
+	/* the read end goes as closefrom() and Python's subprocess close fds */
+	if (close_range(ep->p[0], ep->p[0], 0))
+		fail(errno, "close_range the read end (fd %d)", ep->p[0]);
 	close_fd(ep->p[1]);
 	keep_across_exec(o->info_fd);
 	keep_across_exec(gate_fd());
