@@ -10,8 +10,11 @@
 #include "obj.bpf.h"
 #include "exit.bpf.h"
 
+/* uapi fcntl values: vmlinux.h has no macros */
 #define F_DUPFD		0
+#define F_SETFD		2
 #define F_DUPFD_CLOEXEC	1030
+#define O_CLOEXEC	02000000
 #define IO_MAX_IOV	8	/* iovecs summed for the requested size */
 #define IO_MAX_MMSG	16	/* mmsghdrs summed for the bytes moved */
 
@@ -57,7 +60,9 @@ static __noinline int io_enter(struct ipc_inflight *inf)
 		return !is_pipe_kind(inf->obj.kind) || !obj_traced(&inf->obj);
 	}
 	case IPC_SYS_FCNTL:
-		if (inf->args[1] != F_DUPFD && inf->args[1] != F_DUPFD_CLOEXEC)
+		/* new fds, and the close-on-exec flag the graph follows */
+		if (inf->args[1] != F_DUPFD && inf->args[1] != F_DUPFD_CLOEXEC &&
+		    inf->args[1] != F_SETFD)
 			return 1;
 		break;
 	default:
@@ -363,20 +368,33 @@ static __noinline void sock_exit(const struct xctx *x, const struct ipc_inflight
 	ev_submit(e);
 }
 
+static __always_inline __u16 fd_op(const struct ipc_inflight *inf)
+{
+	switch (inf->sys) {
+	case IPC_SYS_CLOSE:
+		return IPC_OP_FD_CLOSE;
+	case IPC_SYS_CLOSE_RANGE:
+		return IPC_OP_FD_CLOSE_RANGE;
+	case IPC_SYS_FCNTL:
+		return inf->args[1] == F_SETFD ? IPC_OP_FD_SETFD : IPC_OP_FD_DUP;
+	default:
+		return IPC_OP_FD_DUP;
+	}
+}
+
 /*
- * close and dup: the object was resolved at entry, while the fd was valid.
- * close_range names no object: the collector knows which fds it ends.
+ * close, dup and F_SETFD: the object was resolved at entry, while the fd
+ * was valid.  close_range names no object: the collector knows which fds
+ * it ends.
  */
 static __noinline void fd_close_dup_exit(const struct xctx *x, const struct ipc_inflight *inf)
 {
-	bool close = inf->sys == IPC_SYS_CLOSE;
-	bool range = inf->sys == IPC_SYS_CLOSE_RANGE;
-	struct ipc_ev_fd *e = fd_reserve(x, inf, close ? IPC_OP_FD_CLOSE :
-					 range ? IPC_OP_FD_CLOSE_RANGE : IPC_OP_FD_DUP);
+	__u16 op = fd_op(inf);
+	struct ipc_ev_fd *e = fd_reserve(x, inf, op);
 
 	if (!e)
 		return;
-	if (range) {
+	if (op == IPC_OP_FD_CLOSE_RANGE) {
 		e->fd = inf->args[0];
 		e->arg2 = inf->args[1];
 		e->arg = inf->args[2];
@@ -384,12 +402,18 @@ static __noinline void fd_close_dup_exit(const struct xctx *x, const struct ipc_
 		return;
 	}
 	__builtin_memcpy(&e->obj, &inf->obj, sizeof(inf->obj));
-	if (close) {
+	if (op == IPC_OP_FD_SETFD) {
+		e->fd = inf->args[0];
+		e->arg = inf->args[2];
+	} else if (op == IPC_OP_FD_CLOSE) {
 		e->fd = inf->args[0];
 	} else {
 		e->fd = x->ret;
 		e->fd2 = inf->args[0];
-		e->arg = inf->sys == IPC_SYS_DUP3 ? inf->args[2] : 0;
+		if (inf->sys == IPC_SYS_DUP3)
+			e->arg = inf->args[2];
+		else if (inf->sys == IPC_SYS_FCNTL && inf->args[1] == F_DUPFD_CLOEXEC)
+			e->arg = O_CLOEXEC;	/* as dup3 would say it */
 	}
 	ev_submit(e);
 }

@@ -95,6 +95,7 @@ enum ipc_op {
 	IPC_OP_FD_CLOSE = 60,
 	IPC_OP_FD_DUP = 61,
 	IPC_OP_FD_CLOSE_RANGE = 62,	/* close_range(fd, arg2, arg): no object */
+	IPC_OP_FD_SETFD = 63,		/* fcntl(fd, F_SETFD, arg) */
 	/* processes and threads */
 	IPC_OP_PROC_FORK = 70,		/* a new process */
 	IPC_OP_PROC_EXEC = 71,
@@ -253,8 +254,8 @@ struct ipc_ev_fd {
 				 * close_range: first fd */
 	__s32 fd2;		/* pipe: write end; socketpair: sv[1]; dup: old fd;
 				 * accept: listener */
-	__u32 arg;		/* pipe2/accept4/open/dup3/close_range flags, listen backlog,
-				 * shutdown how */
+	__u32 arg;		/* pipe2/accept4/open/dup3/close_range flags, F_SETFD's fd
+				 * flags, listen backlog, shutdown how */
 	__u32 arg2;		/* socket: type with flags; open: mode; close_range: last fd */
 	char name[IPC_NAME_LEN];	/* FIFO path, unix socket path (bind/connect) */
 };

@@ -565,6 +565,20 @@ static void text_sock_addr(struct sbuf *b, const struct ipc_ev_fd *e, bool local
 	}
 }
 
+/* fcntl(F_SETFD) flags: "FD_CLOEXEC", "0". */
+static const char *fd_setfd_str(char *buf, size_t len, unsigned int flags)
+{
+	unsigned int rest = flags & ~(unsigned int)FD_CLOEXEC;
+
+	if (!(flags & FD_CLOEXEC))
+		snprintf(buf, len, rest ? "0x%x" : "0", rest);
+	else if (rest)
+		snprintf(buf, len, "FD_CLOEXEC|0x%x", rest);
+	else
+		snprintf(buf, len, "FD_CLOEXEC");
+	return buf;
+}
+
 /* close_range(2) flags: "CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC". */
 static const char *close_range_flags_str(char *buf, size_t len, unsigned int flags)
 {
@@ -688,6 +702,9 @@ static void text_fd(struct sbuf *b, const struct fmt_ctx *c, const struct ipc_ev
 			sb_printf(b, " fds=%u..%u", (unsigned int)e->fd, e->arg2);
 		if (e->arg)
 			sb_printf(b, " flags=%s", close_range_flags_str(tmp, sizeof(tmp), e->arg));
+		break;
+	case IPC_OP_FD_SETFD:
+		sb_printf(b, " fd=%d fd_flags=%s", e->fd, fd_setfd_str(tmp, sizeof(tmp), e->arg));
 		break;
 	case IPC_OP_FD_DUP:
 		if (e->hdr.ret >= 0)
@@ -1175,6 +1192,8 @@ static void json_fd(struct jw *w, const struct fmt_ctx *c, const struct ipc_ev_f
 		jw__kv_s64(w, "fd", e->fd);
 	if (op == IPC_OP_FD_DUP)
 		jw__kv_s64(w, "old_fd", e->fd2);
+	if (op == IPC_OP_FD_SETFD)
+		jw__kv_str(w, "fd_flags", fd_setfd_str(s, sizeof(s), e->arg));
 	if (op == IPC_OP_FD_CLOSE_RANGE) {
 		jw__kv_u64(w, "last_fd", e->arg2);
 		if (e->arg)

@@ -688,6 +688,14 @@ static int on_fd(struct graph *g, const struct ipc_ev_fd *e)
 		return on_close(g, h, e->fd);
 	case IPC_OP_FD_CLOSE_RANGE:
 		return on_close_range(g, e);
+	case IPC_OP_FD_SETFD: {
+		uint32_t pp = proc_find(g, h->pid);
+		struct gfd *f = pp == GN_NONE ? NULL : fd_find(g, pp, e->fd);
+
+		if (f)
+			f->cloexec = e->arg & FD_CLOEXEC;
+		return 0;
+	}
 	case IPC_OP_PIPE_CREATE:
 	case IPC_OP_SOCK_PAIR:
 	case IPC_OP_SOCK_ACCEPT:

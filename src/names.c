@@ -61,6 +61,7 @@ static const char *const op_names[IPC_OP_MAX] = {
 	[IPC_OP_FD_CLOSE] = "fd_close",
 	[IPC_OP_FD_DUP] = "fd_dup",
 	[IPC_OP_FD_CLOSE_RANGE] = "fd_close_range",
+	[IPC_OP_FD_SETFD] = "fd_setfd",
 	[IPC_OP_PROC_FORK] = "proc_fork",
 	[IPC_OP_PROC_EXEC] = "proc_exec",
 	[IPC_OP_PROC_EXIT] = "proc_exit",

@@ -49,15 +49,15 @@ def unix_id(a, b):
 
 
 class Graph(unittest.TestCase):
-    def run_graph(self, workload, fmt="json", extra=()):
-        """ipctrace -q --graph FMT=FILE [extra] -- ipcwork WORKLOAD: (Run, graph).
+    def run_graph(self, workload, fmt="json", extra=(), quiet=True):
+        """ipctrace [-q] --graph FMT=FILE [extra] -- ipcwork WORKLOAD: (Run, graph).
 
         --no-stacks: the graph needs none, and reading the memory maps of a
         process that is exiting can fail the trace (source_ring.c ensure_maps)."""
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "graph." + fmt)
-            r = ipct.trace_cmd(["-q", "--no-stacks", "--graph", f"{fmt}={out}"] + list(extra),
-                               workload)
+            args = (["-q"] if quiet else []) + ["--no-stacks", "--graph", f"{fmt}={out}"]
+            r = ipct.trace_cmd(args + list(extra), workload)
             self.assertEqual(r.returncode, 0, r)
             with open(out) as f:
                 text = f.read()
@@ -286,7 +286,7 @@ class Graph(unittest.TestCase):
         self.assertEqual(node(self, g, "kernel")["type"], "kernel")
 
     def test_graph_exec_pipe(self):
-        r, g = self.run_graph(["exec-pipe", "4096"])
+        r, g = self.run_graph(["exec-pipe", "4096"], extra=["--json"], quiet=False)
         parent = r.work(event="done", role="parent")
         emitter = r.work(event="done", role="emitter")
         pipe = f"pipe:[{parent['pipe_ino']}]"
@@ -303,6 +303,14 @@ class Graph(unittest.TestCase):
         # the read end it closed with close_range(2) is not held
         holds = {h["proc"]: h for h in g["holds"] if h["obj"] == pipe}
         self.assertEqual(holds[f"pid:{emitter['pid']}"]["mode"], "w")
+        # before exec: the read end closed by close_range, the original write
+        # end marked FD_CLOEXEC by fcntl (the graph's side is a unit test)
+        pid = int(emitter["pid"])
+        [cr] = r.ops("fd_close_range", pid=pid)
+        self.assertEqual((cr["ret"], cr["last_fd"], cr["obj"]), (0, cr["fd"], "?"))
+        [sfd] = r.ops("fd_setfd", pid=pid)
+        self.assertEqual((sfd["ret"], sfd["obj"], sfd["fd_flags"]), (0, pipe, "FD_CLOEXEC"))
+        self.assertNotIn(sfd["fd"], (1, cr["fd"]))
         self.assertFalse(holds[f"pid:{emitter['pid']}"]["closed"])
 
     def test_graph_report_and_dot(self):

@@ -548,6 +548,20 @@ static void test_fd_close_dup(void **state)
 		    "\"sys\":\"close_range\",\"fd\":5,\"last_fd\":9,"
 		    "\"flags\":\"CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC|0x100\"}");
 
+	fd_ev(&e, IPC_OP_FD_SETFD, IPC_SYS_FCNTL, 0);
+	e.obj.kind = IPC_OBJ_PIPE;
+	e.obj.ino = 81234;
+	e.fd = 4;
+	e.arg = FD_CLOEXEC;
+	expect_text(&e, "0.010000 app[500/500] fd_setfd pipe:[81234] fd=4 fd_flags=FD_CLOEXEC = 0");
+	expect_json(&e, FD_JSON_HEAD "\"op\":\"fd_setfd\",\"obj\":\"pipe:[81234]\",\"ret\":0,"
+		    "\"sys\":\"fcntl\",\"fd\":4,\"fd_flags\":\"FD_CLOEXEC\"}");
+	e.arg = 0;
+	expect_text(&e, "0.010000 app[500/500] fd_setfd pipe:[81234] fd=4 fd_flags=0 = 0");
+	e.arg = FD_CLOEXEC | 0x10;
+	expect_text(&e, "0.010000 app[500/500] fd_setfd pipe:[81234] fd=4 "
+		    "fd_flags=FD_CLOEXEC|0x10 = 0");
+
 	fd_ev(&e, IPC_OP_FD_DUP, IPC_SYS_DUP, -EMFILE);
 	e.obj.kind = IPC_OBJ_PIPE;
 	e.obj.ino = 81234;

@@ -467,11 +467,14 @@ static void close_range_rec(struct fx *f, uint32_t pid, uint32_t first, uint32_t
 	push(f, &e, sizeof(e));
 }
 
-/* close_range ends the fds in its range, or marks them close-on-exec; a failed one nothing. */
+/*
+ * close_range ends the fds in its range, or marks them close-on-exec; a
+ * failed one nothing.  fcntl(F_SETFD) turns close-on-exec on and off.
+ */
 static void test_close_range(void **state)
 {
 	struct fx *f = *state;
-	struct ipc_obj p = pipe_obj(700), q = pipe_obj(701), r = pipe_obj(702);
+	struct ipc_obj p = pipe_obj(700), q = pipe_obj(701), r = pipe_obj(702), s = pipe_obj(703);
 	const struct ghold *h;
 
 	fdrec(f, 60, "app", IPC_OP_PIPE_CREATE, p, none, 3, 4, 0);
@@ -496,8 +499,18 @@ static void test_close_range(void **state)
 	assert_true(hold_of(f, "pid:60", "pipe:[702]")->closed);
 	assert_true(hold_of(f, "pid:60", "pipe:[700]")->live);
 	assert_true(hold_of(f, "pid:60", "pipe:[701]")->live);
+	/* fcntl(F_SETFD) sets and clears close-on-exec; an fd nobody knows is no error */
+	fdrec(f, 60, "app", IPC_OP_PIPE_CREATE, s, none, 9, 10, O_CLOEXEC);
+	fdrec(f, 60, "app", IPC_OP_FD_SETFD, p, none, 3, -1, FD_CLOEXEC);
+	fdrec(f, 60, "app", IPC_OP_FD_SETFD, s, none, 9, -1, 0);
+	fdrec(f, 60, "app", IPC_OP_FD_SETFD, s, none, 10, -1, 0);
+	fdrec(f, 60, "app", IPC_OP_FD_SETFD, s, none, 42, -1, FD_CLOEXEC);
+	proc(f, IPC_OP_PROC_EXEC, 60, "app", 0, "/bin/app");
+	assert_false(hold_of(f, "pid:60", "pipe:[700]")->live);
+	assert_true(hold_of(f, "pid:60", "pipe:[703]")->live);
+	assert_int_equal(hold_of(f, "pid:60", "pipe:[703]")->nfds, 2);
 	close_range_rec(f, 60, 0, ~0U, 0, 0);
-	for (uint64_t ino = 700; ino <= 702; ino++) {
+	for (uint64_t ino = 700; ino <= 703; ino++) {
 		char id[32];
 
 		snprintf(id, sizeof(id), "pipe:[%" PRIu64 "]", ino);

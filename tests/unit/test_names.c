@@ -45,7 +45,7 @@ static const struct {
 	{ IPC_OP_SOCK_ACCEPT, "sock_accept" }, { IPC_OP_SOCK_SEND, "sock_send" },
 	{ IPC_OP_SOCK_RECV, "sock_recv" }, { IPC_OP_SOCK_SHUTDOWN, "sock_shutdown" },
 	{ IPC_OP_FD_CLOSE, "fd_close" }, { IPC_OP_FD_DUP, "fd_dup" },
-	{ IPC_OP_FD_CLOSE_RANGE, "fd_close_range" },
+	{ IPC_OP_FD_CLOSE_RANGE, "fd_close_range" }, { IPC_OP_FD_SETFD, "fd_setfd" },
 	{ IPC_OP_PROC_FORK, "proc_fork" }, { IPC_OP_PROC_EXEC, "proc_exec" },
 	{ IPC_OP_PROC_EXIT, "proc_exit" }, { IPC_OP_THREAD_NEW, "thread_new" },
 	{ IPC_OP_THREAD_EXIT, "thread_exit" }, { IPC_OP_SEM_GET, "sem_get" },
@@ -60,7 +60,7 @@ static void test_op_names_exact(void **state)
 {
 	unsigned int named = 0;
 
-	assert_int_equal(ARRAY_SIZE(all_ops), 51);
+	assert_int_equal(ARRAY_SIZE(all_ops), 52);
 	for (size_t i = 0; i < ARRAY_SIZE(all_ops); i++) {
 		assert_non_null(ipc_op_name(all_ops[i].op));
 		assert_string_equal(ipc_op_name(all_ops[i].op), all_ops[i].name);

@@ -356,7 +356,9 @@ static int exec_child(const struct wk_opts *o, void *arg)
 	/* the read end goes as closefrom() and Python's subprocess close fds */
 	if (close_range(ep->p[0], ep->p[0], 0))
 		fail(errno, "close_range the read end (fd %d)", ep->p[0]);
-	close_fd(ep->p[1]);
+	/* the write end's original is left for exec to close */
+	if (fcntl(ep->p[1], F_SETFD, FD_CLOEXEC))
+		fail(errno, "set FD_CLOEXEC on fd %d", ep->p[1]);
 	keep_across_exec(o->info_fd);
 	keep_across_exec(gate_fd());
 	snprintf(size, sizeof(size), "%zu", o->size);
