@@ -6,6 +6,7 @@
 #   make check            unit, integration (root) and whole-binary tests
 #   make check-unit       cmocka unit tests only (no root needed)
 #   make check-asan       unit tests built with ASan/UBSan (in build/asan)
+#   make check-golden     report of the golden recordings, byte for byte (no root)
 #   make install          PREFIX=/usr/local DESTDIR=
 #   make vmlinux          regenerate vmlinux/$(uname -m)/vmlinux.h from this kernel
 #   LIBBPF_STATIC=0       link libbpf dynamically
@@ -75,7 +76,7 @@ TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-po
 .DELETE_ON_ERROR:
 # test objects come from a pattern chain: keep them between runs
 .SECONDARY: $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_SRCS) $(UNIT_HELPER_SRCS))
-.PHONY: all clean check check-unit check-integration check-cli check-asan install \
+.PHONY: all clean check check-unit check-integration check-cli check-asan check-golden install \
 	uninstall vmlinux tools demo
 
 all: $(BIN) tools
@@ -142,12 +143,18 @@ check-asan:
 		CFLAGS='-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' check-unit
 
+# The outputs of `report` on recordings kept under tests/golden/ must not
+# change unless a change means them to (tests/golden/regen.sh rewrites them).
+check-golden: $(BIN)
+	$(Q)tests/golden/check.sh $(OUTPUT)
+
 check-integration: $(BIN) tools
 	$(Q)$(PYTHON) tests/integration/run.py --build $(OUTPUT)
 
 # One after the other: the integration tests time real workloads.
 check:
 	$(Q)$(MAKE) --no-print-directory check-unit
+	$(Q)$(MAKE) --no-print-directory check-golden
 	$(Q)$(MAKE) --no-print-directory check-asan
 	$(Q)$(MAKE) --no-print-directory check-integration
 

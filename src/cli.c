@@ -60,6 +60,7 @@ enum opt_key {
 	OPT_FOLDED,
 	OPT_FLAME,
 	OPT_VERSION,
+	OPT_SYMFS,
 };
 
 static const struct argp_option options[] = {
@@ -102,6 +103,9 @@ static const struct argp_option options[] = {
 	{ "threads", OPT_THREADS, NULL, 0, "Graph: show threads inside their processes", 3 },
 	{ "folded", OPT_FOLDED, "FILE", 0, "Write time blocked per stack as folded stacks", 3 },
 	{ "flame", OPT_FLAME, "FILE", 0, "Write time blocked per stack as an SVG flame graph", 3 },
+	{ "symfs", OPT_SYMFS, "DIR", 0,
+	  "report: look for the traced binaries and libraries under DIR (a copy of the "
+	  "traced machine's files)", 3 },
 	{ NULL, 0, NULL, 0, "Tuning and diagnostics:", 4 },
 	{ "ringbuf-size", OPT_RINGBUF, "MIB", 0,
 	  "Ring buffer size in MiB, a power of two (default 8)", 4 },
@@ -289,6 +293,9 @@ static int parse_value_opt(struct env *env, int key, const char *arg)
 	case OPT_FLAME:
 		env->flame_file = arg;
 		return 0;
+	case OPT_SYMFS:
+		env->symfs = arg;
+		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
@@ -358,6 +365,9 @@ static int validate(struct env *env)
 			return fail(env, "report reads a recording: "
 				    "-p, -t and -- COMMAND do not apply");
 	}
+	if (env->symfs && env->mode != MODE_REPORT)
+		return fail(env, "--symfs applies to 'ipctrace report': "
+			    "a live trace reads the targets' own files");
 	if (env->events && env->json)
 		return fail(env, "--events and --json are exclusive: "
 			    "--json already has every event");

@@ -64,6 +64,7 @@ struct env {
 	bool graph_collapse;		/* --graph-collapse */
 	const char *folded_file;	/* --folded */
 	const char *flame_file;		/* --flame */
+	const char *symfs;		/* --symfs: mapped files under this directory */
 	int verbose;			/* -v, repeatable */
 	char **cmd;			/* -- CMD ARGS (NULL-terminated), or NULL */
 	char error[256];		/* parse error, one line */

@@ -42,6 +42,7 @@ struct collector {
 	uint64_t first_ns;
 	uint64_t last_ns;
 	int verbose;
+	const char *symfs;		/* --symfs: where mapped files are looked up */
 };
 
 struct collector *collector__new(void)
@@ -144,8 +145,10 @@ const uint64_t *collector__stack(const struct collector *c, int32_t id, uint32_t
 
 struct syms *collector__syms(struct collector *c)
 {
+	struct syms_opts o = { .root = c->symfs };
+
 	if (!c->syms)
-		c->syms = syms__new(NULL);
+		c->syms = syms__new(&o);
 	return c->syms;
 }
 
@@ -273,6 +276,11 @@ uint64_t collector__first_ns(const struct collector *c)
 uint64_t collector__last_ns(const struct collector *c)
 {
 	return c->last_ns;
+}
+
+void collector__set_symfs(struct collector *c, const char *dir)
+{
+	c->symfs = dir;
 }
 
 void collector__set_verbose(struct collector *c, int verbose)

@@ -87,5 +87,11 @@ const struct collector_stats *collector__stats(const struct collector *c);
 uint64_t collector__first_ns(const struct collector *c);
 uint64_t collector__last_ns(const struct collector *c);
 void collector__set_verbose(struct collector *c, int verbose);
+/*
+ * Look mapped files up under dir (perf's --symfs): a recording reported on
+ * another machine, against a copy of the traced machine's files.  Before the
+ * first symbol is needed; dir must outlive the collector.
+ */
+void collector__set_symfs(struct collector *c, const char *dir);
 
 #endif /* IPCTRACE_COLLECTOR_H */

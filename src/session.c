@@ -126,6 +126,8 @@ int run_report(const struct env *env)
 		return EXIT_FAIL;
 	}
 	c = collector__new();
+	if (c && env->symfs)
+		collector__set_symfs(c, env->symfs);
 	if (!c || session__add_sinks(c, env, out)) {
 		status = EXIT_FAIL;
 		goto out_close;

@@ -149,6 +149,8 @@ class Cli(unittest.TestCase):
             (["--events", "--json", "-p", "1"],
              "ipctrace: --events and --json are exclusive: --json already has every event"),
             (["-p"], "ipctrace: option '-p' needs a value"),
+            (["--symfs", "/", "-p", "1"], "ipctrace: --symfs applies to 'ipctrace report': "
+                                          "a live trace reads the targets' own files"),
         ]
         for args, msg in cases:
             p = ipct.run([ipct.IPCTRACE] + args)
