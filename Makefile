@@ -54,11 +54,13 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 SKEL := $(OUTPUT)/ipctrace.skel.h
 
-SRCS := $(wildcard src/*.c)
+SRCS := $(wildcard src/*.c src/*/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))
 LIB := $(OUTPUT)/libipctrace.a
 BIN := $(OUTPUT)/ipctrace
+# one output folder per stage folder of src/
+SRC_DIRS := $(OUTPUT)/src $(patsubst %/,%,$(sort $(dir $(LIB_OBJS))))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -74,6 +76,8 @@ TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-po
 	-Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(EXTRA_CFLAGS)
 
 .DELETE_ON_ERROR:
+# $$(@D): a userspace object's own output folder, as an order-only prerequisite
+.SECONDEXPANSION:
 # test objects come from a pattern chain: keep them between runs
 .SECONDARY: $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_SRCS) $(UNIT_HELPER_SRCS))
 .PHONY: all clean check check-unit check-integration check-cli check-asan check-golden install \
@@ -83,7 +87,7 @@ all: $(BIN) tools
 
 tools: $(TOOL_BINS)
 
-$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/tools:
+$(OUTPUT) $(OUTPUT)/bpf $(SRC_DIRS) $(OUTPUT)/tests $(OUTPUT)/tools:
 	$(Q)mkdir -p $@
 
 # BPF: compile each object, link them into one, generate one skeleton.
@@ -101,7 +105,7 @@ $(SKEL): $(OUTPUT)/ipctrace.bpf.o
 
 # Userspace.  Every object waits for the skeleton (order-only) on a clean
 # build; afterwards the .d files carry the real dependencies.
-$(OUTPUT)/src/%.o: src/%.c | $(OUTPUT)/src $(SKEL)
+$(OUTPUT)/src/%.o: src/%.c | $$(@D) $(SKEL)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -176,7 +180,8 @@ clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/src/*/*.d \
+	$(OUTPUT)/tests/*.d)
 
 # --- symbolizer test fixtures ---
 # Small ELF files that tests/unit/test_syms.c symbolizes: a PIE program

@@ -5,7 +5,7 @@
  * at the return as one struct ipc_ev_lock (see the ABI header for what the
  * fields mean).
  *
- * Two programs serve every function: userspace (src/locks.c) attaches them
+ * Two programs serve every function: userspace (src/probe/locks.c) attaches them
  * once per function and library with the function (enum ipc_lock_func) as
  * the BPF cookie, so nothing here depends on where the library is mapped.
  * The entry keeps what the return needs in a per-thread map; the return

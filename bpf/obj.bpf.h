@@ -194,7 +194,7 @@ static __always_inline bool obj_traced(const struct ipc_obj *o)
  * path below need not tell them apart; a unix socket by its own inode (the
  * target adds its peer's too) and its kind instead of the device (all of
  * them live in sockfs: one read less); an inet connection by its two
- * endpoints in a fixed order.  src/objkey.c mirrors this.
+ * endpoints in a fixed order.  src/model/objkey.c mirrors this.
  */
 static __always_inline void watch_key(const struct ipc_obj *o, struct ipc_watch_key *k)
 {

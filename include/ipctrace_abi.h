@@ -121,7 +121,7 @@ enum ipc_op {
 /*
  * What produced an event (ipc_hdr.sys): the syscall by its ipctrace number,
  * not the architecture's, or the kernel hook.  The architecture's numbers
- * are mapped onto these through sc_table (src/syscalls.c), so the BPF code
+ * are mapped onto these through sc_table (src/probe/syscalls.c), so the BPF code
  * is the same on every architecture.
  */
 enum ipc_sys {

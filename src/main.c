@@ -4,9 +4,9 @@
  */
 #include <stdio.h>
 
-#include "cli.h"
-#include "launch.h"
-#include "session.h"
+#include "cli/cli.h"
+#include "run/launch.h"
+#include "run/session.h"
 
 int main(int argc, char **argv)
 {

@@ -501,7 +501,7 @@ LOCK = struct.Struct("<QQQII")              # struct ipc_ev_lock after the heade
 
 
 def read_recording(path):
-    """IPC_REC_LOCK records and IPC_REC_STACK frames of a recording (src/recfile.h)."""
+    """IPC_REC_LOCK records and IPC_REC_STACK frames of a recording (src/source/recfile.h)."""
     locks, stacks = [], {}
     with open(path, "rb") as f:
         data = f.read()

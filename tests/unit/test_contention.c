@@ -19,13 +19,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "collector.h"
-#include "contention.h"
-#include "json.h"
-#include "names.h"
-#include "objkey.h"
-#include "stacks.h"
-#include "syms.h"
+#include "analysis/contention.h"
+#include "decode/names.h"
+#include "lib/json.h"
+#include "model/collector.h"
+#include "model/objkey.h"
+#include "model/stacks.h"
+#include "model/syms.h"
 
 #define US 1000ull
 #define MS (1000 * US)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "decode.h"
+#include "decode/decode.h"
 #include "ipctrace_abi.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flame.h"
+#include "analysis/flame.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -17,11 +17,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "collector.h"
-#include "flame.h"
-#include "flamesink.h"
-#include "stacks.h"
-#include "syms.h"
+#include "analysis/flame.h"
+#include "analysis/flamesink.h"
+#include "model/collector.h"
+#include "model/stacks.h"
+#include "model/syms.h"
 
 #define PID 5000
 #define CHILD 5001

@@ -23,13 +23,13 @@
 #include <cmocka.h>
 #include <linux/close_range.h>
 
-#include "decode.h"
-#include "format.h"
+#include "decode/decode.h"
 #include "ipctrace_abi.h"
-#include "json.h"
 #include "json_check.h"
-#include "proctab.h"
-#include "strtab.h"
+#include "lib/json.h"
+#include "lib/strtab.h"
+#include "model/proctab.h"
+#include "output/format.h"
 
 /* Helpers */
 

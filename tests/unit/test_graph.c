@@ -19,10 +19,10 @@
 #include <cmocka.h>
 #include <linux/close_range.h>
 
-#include "collector.h"
-#include "graph_int.h"
+#include "analysis/graph_int.h"
 #include "ipctrace_abi.h"
-#include "json.h"
+#include "lib/json.h"
+#include "model/collector.h"
 
 #define PIPEFS_DEV 13
 #define SOCKFS_DEV 8

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hmap.h"
+#include "lib/hmap.h"
 
 /* splitmix64: a fixed-seed generator so failures reproduce. */
 static uint64_t rng_state;

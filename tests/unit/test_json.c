@@ -16,8 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "json.h"
 #include "json_check.h"
+#include "lib/json.h"
 
 /* The validator itself must accept and reject the right things. */
 static void test_validator(void **state)

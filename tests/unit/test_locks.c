@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "ipctrace_abi.h"
-#include "locks.h"
+#include "probe/locks.h"
 
 /* What this program's calls resolve to, by name. */
 static const struct {

@@ -17,8 +17,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "decode/names.h"
 #include "ipctrace_abi.h"
-#include "names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

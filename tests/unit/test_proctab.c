@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "ipctrace_abi.h"
-#include "proctab.h"
-#include "strtab.h"
+#include "lib/strtab.h"
+#include "model/proctab.h"
 
 struct fixture {
 	struct strtab *names;

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "ipctrace_abi.h"
-#include "recfile.h"
+#include "source/recfile.h"
 
 #define HDR_SIZE	32
 #define CHDR_SIZE	16

@@ -26,9 +26,9 @@
 #include <cmocka.h>
 
 #include "ipctrace_abi.h"
-#include "launch.h"
-#include "snapshot.h"
-#include "sockdiag.h"
+#include "run/launch.h"
+#include "source/snapshot.h"
+#include "source/sockdiag.h"
 
 static uint64_t ino_of(int fd)
 {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "strtab.h"
+#include "lib/strtab.h"
 
 static void test_intern_dedups(void **state)
 {

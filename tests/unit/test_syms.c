@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests for src/syms.c, against the ELF fixtures the Makefile builds
+ * Unit tests for src/model/syms.c, against the ELF fixtures the Makefile builds
  * from tests/unit/fixtures/ into SYMS_FIXTURE_DIR.  The expected addresses
  * come from the fixtures' own .symtab and program headers, read here with
  * libelf, so the tests hold whatever the compiler and linker chose.
@@ -21,8 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "launch.h"
-#include "syms.h"
+#include "model/syms.h"
+#include "run/launch.h"
 
 #ifndef SYMS_FIXTURE_DIR
 #define SYMS_FIXTURE_DIR "build/tests/fixtures"

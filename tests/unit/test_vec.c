@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vec.h"
+#include "lib/vec.h"
 
 struct item {
 	uint64_t a;

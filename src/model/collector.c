@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The collector: validate, update the shared model, fan out to sinks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/decode.h"
+#include "lib/hmap.h"
+#include "lib/strtab.h"
+#include "lib/vec.h"
+#include "model/collector.h"
+#include "model/proctab.h"
+#include "model/syms.h"
+
+#define MAX_SINKS 16
+
+struct sink {
+	const struct sink_ops *ops;
+	void *ctx;
+};
+
+struct stack_ref {
+	uint32_t off;		/* first frame in stack_ips */
+	uint32_t nr;
+};
+
+struct collector {
+	struct strtab *names;
+	struct proctab *procs;
+	struct syms *syms;
+	struct hmap *stack_ids;		/* int32 stack id -> index in stack_refs */
+	struct vec stack_refs;		/* struct stack_ref */
+	struct vec stack_ips;		/* uint64_t frames, stacks back to back */
+	struct sink sinks[MAX_SINKS];
+	int nr_sinks;
+	struct collector_stats stats;
+	struct ipc_rec_meta meta;
+	bool have_meta;
+	uint64_t first_ns;
+	uint64_t last_ns;
+	int verbose;
+	const char *symfs;		/* --symfs: where mapped files are looked up */
+};
+
+struct collector *collector__new(void)
+{
+	struct collector *c = calloc(1, sizeof(*c));
+	int err;
+
+	if (!c)
+		return NULL;
+	vec__init(&c->stack_refs, sizeof(struct stack_ref));
+	vec__init(&c->stack_ips, sizeof(uint64_t));
+	c->names = strtab__new();
+	if (!c->names)
+		goto err_free;
+	c->procs = proctab__new(c->names);
+	if (!c->procs)
+		goto err_free;
+	c->stack_ids = hmap__new(sizeof(int32_t));
+	if (!c->stack_ids)
+		goto err_free;
+	return c;
+
+err_free:
+	err = errno;
+	collector__free(c);
+	errno = err;
+	return NULL;
+}
+
+void collector__free(struct collector *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->nr_sinks; i++)
+		if (c->sinks[i].ops->free)
+			c->sinks[i].ops->free(c->sinks[i].ctx);
+	syms__free(c->syms);
+	hmap__free(c->stack_ids);
+	vec__release(&c->stack_refs);
+	vec__release(&c->stack_ips);
+	proctab__free(c->procs);
+	strtab__free(c->names);
+	free(c);
+}
+
+int collector__add_sink(struct collector *c, const struct sink_ops *ops, void *ctx)
+{
+	if (c->nr_sinks >= MAX_SINKS) {
+		if (ops->free)
+			ops->free(ctx);
+		return -ENOSPC;
+	}
+	c->sinks[c->nr_sinks].ops = ops;
+	c->sinks[c->nr_sinks].ctx = ctx;
+	c->nr_sinks++;
+	return 0;
+}
+
+/* Keep a stack's frames; the first record for an id wins (ids are not reused). */
+static int stack_add(struct collector *c, const struct ipc_rec_stack *s)
+{
+	struct stack_ref *ref;
+	uint64_t *ips;
+	bool created;
+	uint64_t *slot;
+
+	slot = hmap__upsert(c->stack_ids, &s->hdr.stack_id, c->stack_refs.len, &created);
+	if (!slot)
+		return -ENOMEM;
+	if (!created)
+		return 0;
+	if (vec__reserve(&c->stack_ips, c->stack_ips.len + s->nr))
+		goto err_undo;
+	ref = vec__push(&c->stack_refs);
+	if (!ref)
+		goto err_undo;
+	ref->off = c->stack_ips.len;
+	ref->nr = s->nr;
+	ips = vec__at(&c->stack_ips, c->stack_ips.len);
+	memcpy(ips, s->ips, s->nr * sizeof(uint64_t));
+	c->stack_ips.len += s->nr;
+	return 0;
+
+err_undo:
+	hmap__remove(c->stack_ids, &s->hdr.stack_id);
+	return -ENOMEM;
+}
+
+const uint64_t *collector__stack(const struct collector *c, int32_t id, uint32_t *nr)
+{
+	const struct stack_ref *ref;
+	uint64_t idx;
+
+	if (id < 0 || hmap__get(c->stack_ids, &id, &idx))
+		return NULL;
+	ref = vec__at(&c->stack_refs, idx);
+	*nr = ref->nr;
+	return vec__at(&c->stack_ips, ref->off);
+}
+
+struct syms *collector__syms(struct collector *c)
+{
+	struct syms_opts o = { .root = c->symfs };
+
+	if (!c->syms)
+		c->syms = syms__new(&o);
+	return c->syms;
+}
+
+/* Model updates that every sink relies on, before the sinks see the record. */
+static int model_update(struct collector *c, const struct ipc_hdr *h, size_t len)
+{
+	int err = proctab__update(c->procs, h, len);
+
+	if (err)
+		return err;
+	switch (h->type) {
+	case IPC_REC_META:
+		memcpy(&c->meta, h, sizeof(c->meta));
+		c->have_meta = true;
+		break;
+	case IPC_REC_STACK:
+		return stack_add(c, (const struct ipc_rec_stack *)h);
+	case IPC_REC_MAP:
+		if (!collector__syms(c))
+			return -errno;
+		return syms__add_map(c->syms, (const struct ipc_rec_map *)h);
+	case IPC_REC_STATS:
+		memcpy(&c->stats.last, h, sizeof(c->stats.last));
+		c->stats.have_stats = true;
+		break;
+	default:
+		if (h->type < IPC_REC_META) {
+			c->stats.events++;
+			if (!c->first_ns || h->ts_ns < c->first_ns)
+				c->first_ns = h->ts_ns;
+			if (h->ts_ns + h->dur_ns > c->last_ns)
+				c->last_ns = h->ts_ns + h->dur_ns;
+		}
+		break;
+	}
+	return 0;
+}
+
+int collector__push(struct collector *c, const void *rec, size_t len)
+{
+	const struct ipc_hdr *h = rec;
+	char why[128];
+	int err;
+
+	if (ipc_rec_check(rec, len, why, sizeof(why))) {
+		if (c->verbose && c->stats.bad < 10)
+			fprintf(stderr, "ipctrace: dropped malformed record: %s\n", why);
+		c->stats.bad++;
+		return 0;
+	}
+	c->stats.records++;
+	err = model_update(c, h, len);
+	if (err)
+		return err;
+	for (int i = 0; i < c->nr_sinks; i++) {
+		if (!c->sinks[i].ops->event)
+			continue;
+		err = c->sinks[i].ops->event(c->sinks[i].ctx, h, len);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void collector__report(struct collector *c, struct report *r)
+{
+	for (int i = 0; i < c->nr_sinks; i++)
+		if (c->sinks[i].ops->report)
+			c->sinks[i].ops->report(c->sinks[i].ctx, r);
+}
+
+void collector__interval_end(struct collector *c)
+{
+	for (int i = 0; i < c->nr_sinks; i++)
+		if (c->sinks[i].ops->interval_end)
+			c->sinks[i].ops->interval_end(c->sinks[i].ctx);
+}
+
+int collector__finish(struct collector *c)
+{
+	int ret = 0;
+
+	for (int i = 0; i < c->nr_sinks; i++) {
+		int err;
+
+		if (!c->sinks[i].ops->finish)
+			continue;
+		err = c->sinks[i].ops->finish(c->sinks[i].ctx);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+struct strtab *collector__names(struct collector *c)
+{
+	return c->names;
+}
+
+struct proctab *collector__procs(struct collector *c)
+{
+	return c->procs;
+}
+
+const struct proctab *collector__procs_const(const struct collector *c)
+{
+	return c->procs;
+}
+
+const struct ipc_rec_meta *collector__meta(const struct collector *c)
+{
+	return c->have_meta ? &c->meta : NULL;
+}
+
+const struct collector_stats *collector__stats(const struct collector *c)
+{
+	return &c->stats;
+}
+
+uint64_t collector__first_ns(const struct collector *c)
+{
+	return c->first_ns;
+}
+
+uint64_t collector__last_ns(const struct collector *c)
+{
+	return c->last_ns;
+}
+
+void collector__set_symfs(struct collector *c, const char *dir)
+{
+	c->symfs = dir;
+}
+
+void collector__set_verbose(struct collector *c, int verbose)
+{
+	c->verbose = verbose;
+}

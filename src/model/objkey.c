@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Object identity shared by the summary, the graph and the analyses.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/objkey.h"
+#include "output/format.h"
+
+#define AF_INET_NR 2
+
+/* ip (first 4 bytes for IPv4, folded for IPv6) << 16 | port */
+static uint64_t endpoint(const struct ipc_obj *o, const uint8_t *addr, uint16_t port)
+{
+	uint64_t a = 0, x, y;
+	uint32_t v4;
+
+	if (o->family == AF_INET_NR) {
+		memcpy(&v4, addr, 4);
+		a = v4;
+	} else {
+		memcpy(&x, addr, 8);
+		memcpy(&y, addr + 8, 8);
+		a = x ^ y;
+	}
+	return (a << 16) | port;
+}
+
+int objkey__from_obj(const struct ipc_obj *o, struct objkey *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->kind = o->kind;
+	switch (o->kind) {
+	case IPC_OBJ_NONE:
+	case IPC_OBJ_OTHER:
+		return -ENOENT;
+	case IPC_OBJ_UNIX:
+		/* both ends of a connection are one channel */
+		k->a = o->peer_ino && o->peer_ino < o->ino ? o->peer_ino : o->ino;
+		k->b = o->peer_ino && o->peer_ino < o->ino ? o->ino : o->peer_ino;
+		return 0;
+	case IPC_OBJ_TCP:
+	case IPC_OBJ_UDP: {
+		uint64_t l = endpoint(o, o->laddr, o->lport), r = endpoint(o, o->raddr, o->rport);
+
+		if (!o->rport) {	/* listening or unconnected: the socket itself */
+			k->a = o->ino;
+			return 0;
+		}
+		k->a = l < r ? l : r;
+		k->b = l < r ? r : l;
+		return 0;
+	}
+	default:
+		k->a = o->ino;
+		k->b = o->dev;
+		return 0;
+	}
+}
+
+static int futex_key(const struct ipc_ev_futex *f, struct objkey *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->kind = IPC_OBJ_FUTEX;
+	if (f->fflags & IPC_FUTEX_SHARED_KEY) {
+		k->dev = f->key_dev;
+		k->a = f->key_ino;
+		k->b = f->key_off;
+		return 0;
+	}
+	k->pid = f->hdr.pid;
+	k->a = f->uaddr;
+	return 0;
+}
+
+int objkey__from_rec(const struct ipc_hdr *rec, struct objkey *k)
+{
+	switch (rec->type) {
+	case IPC_REC_IO:
+		return objkey__from_obj(&((const struct ipc_ev_io *)rec)->obj, k);
+	case IPC_REC_FD:
+		return objkey__from_obj(&((const struct ipc_ev_fd *)rec)->obj, k);
+	case IPC_REC_MQ:
+		return objkey__from_obj(&((const struct ipc_ev_mq *)rec)->obj, k);
+	case IPC_REC_FDSNAP:
+		return objkey__from_obj(&((const struct ipc_rec_fdsnap *)rec)->obj, k);
+	case IPC_REC_FUTEX:
+		return futex_key((const struct ipc_ev_futex *)rec, k);
+	case IPC_REC_SEM: {
+		const struct ipc_ev_sem *s = (const struct ipc_ev_sem *)rec;
+
+		if (s->semid < 0)
+			return -ENOENT;
+		memset(k, 0, sizeof(*k));
+		k->kind = IPC_OBJ_SEM;
+		k->a = (uint32_t)s->semid;
+		return 0;
+	}
+	default:
+		return -ENOENT;
+	}
+}
+
+/* An ipc_obj oriented so that the canonical (lower) end comes first. */
+static void canonical(const struct objkey *k, const struct ipc_obj *in, struct ipc_obj *out)
+{
+	*out = *in;
+	if (k->kind == IPC_OBJ_UNIX && in->peer_ino && in->peer_ino < in->ino) {
+		out->ino = in->peer_ino;
+		out->peer_ino = in->ino;
+	} else if ((k->kind == IPC_OBJ_TCP || k->kind == IPC_OBJ_UDP) && in->rport &&
+		   endpoint(in, in->raddr, in->rport) < endpoint(in, in->laddr, in->lport)) {
+		memcpy(out->laddr, in->raddr, 16);
+		memcpy(out->raddr, in->laddr, 16);
+		out->lport = in->rport;
+		out->rport = in->lport;
+	}
+}
+
+size_t objkey__format(char *buf, size_t len, const struct objkey *k,
+		      const struct ipc_obj *sample, const char *name)
+{
+	struct ipc_obj o = { .kind = k->kind };
+
+	switch (k->kind) {
+	case IPC_OBJ_FUTEX:
+		if (k->pid)
+			return snprintf(buf, len, "futex:0x%llx@%u", (unsigned long long)k->a,
+					k->pid);
+		return snprintf(buf, len, "futex:[%u:%u/%llu]+0x%llx", k->dev >> 20,
+				k->dev & 0xfffff, (unsigned long long)k->a,
+				(unsigned long long)k->b);
+	case IPC_OBJ_SEM:
+		return snprintf(buf, len, "sem:%llu", (unsigned long long)k->a);
+	default:
+		break;
+	}
+	if (sample &&
+	    (k->kind == IPC_OBJ_TCP || k->kind == IPC_OBJ_UDP || k->kind == IPC_OBJ_INET) &&
+	    !sample->lport && !sample->rport)	/* not bound yet: only the socket */
+		return snprintf(buf, len, "%s:[%llu]", k->kind == IPC_OBJ_TCP ? "tcp" :
+				k->kind == IPC_OBJ_UDP ? "udp" : "inet",
+				(unsigned long long)sample->ino);
+	if (sample) {
+		canonical(k, sample, &o);
+	} else {
+		o.ino = k->a;
+		o.dev = k->b;
+	}
+	return fmt_obj(buf, len, &o, name);
+}
+
+void objkey__watch_key(const struct ipc_obj *o, struct ipc_watch_key *k)
+{
+	if (o->kind == IPC_OBJ_TCP || o->kind == IPC_OBJ_UDP) {
+		uint64_t a = endpoint(o, o->laddr, o->lport), b = endpoint(o, o->raddr, o->rport);
+
+		k->a = a < b ? a : b;
+		k->b = (a < b ? b : a) ^ ((uint64_t)o->kind << 56);
+		return;
+	}
+	k->a = o->ino;
+	k->b = o->kind == IPC_OBJ_UNIX ? (uint64_t)IPC_OBJ_UNIX << 32 : o->dev;
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * BPF lifecycle: open, configure, load, attach, read, destroy.
+ *
+ * Every hook is a BTF tracepoint (tp_btf): attaching them needs BTF but no
+ * tracefs and no kprobes, which this tool must do without.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ipctrace.skel.h"
+#include "probe/loader.h"
+#include "probe/syscalls.h"
+
+#define CAP_PERFMON_BIT 38
+#define CAP_BPF_BIT 39
+
+struct loader {
+	struct ipctrace_bpf *skel;
+	struct bpf_link **links;	/* grows: --locks adds uprobes per library */
+	int nr_links;
+	int cap_links;
+	int ncpus;
+};
+
+/* libbpf messages: shown with -v; the last failure is kept to explain errors. */
+static int log_verbose;
+static char last_prog_error[256];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[512];
+	const char *p;
+	va_list copy;
+
+	va_copy(copy, ap);
+	vsnprintf(line, sizeof(line), fmt, copy);
+	va_end(copy);
+	if (level == LIBBPF_WARN && (p = strstr(line, "prog '")) && strstr(line, "failed")) {
+		snprintf(last_prog_error, sizeof(last_prog_error), "%s", p);
+		last_prog_error[strcspn(last_prog_error, "\n")] = 0;
+	}
+	if (log_verbose < (level == LIBBPF_DEBUG ? 2 : 1))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int loader__check_privileges(char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	bool sys_admin, bpf, perfmon;
+
+	if (syscall(SYS_capget, &hdr, data)) {
+		snprintf(err, errlen, "failed to read capabilities: %s", strerror(errno));
+		return -errno;
+	}
+	sys_admin = data[0].effective & (1u << CAP_SYS_ADMIN);
+	bpf = data[1].effective & (1u << (CAP_BPF_BIT - 32));
+	perfmon = data[1].effective & (1u << (CAP_PERFMON_BIT - 32));
+	if (sys_admin || (bpf && perfmon))
+		return 0;
+	snprintf(err, errlen, "need root (or CAP_BPF and CAP_PERFMON) to load BPF programs: "
+		 "run with sudo");
+	return -EPERM;
+}
+
+int loader__check_btf(char *err, size_t errlen)
+{
+	/* IPCTRACE_KERNEL_BTF only exists so that tests can see this failure */
+	const char *path = getenv("IPCTRACE_KERNEL_BTF");
+
+	if (!path)
+		path = "/sys/kernel/btf/vmlinux";
+	if (access(path, R_OK) == 0)
+		return 0;
+	snprintf(err, errlen, "this kernel has no BTF (%s: %s): "
+		 "ipctrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y",
+		 path, strerror(errno));
+	return -ENOTSUP;
+}
+
+/* The largest pid + 1 the kernel hands out: the filter bitmap's size. */
+static uint32_t pid_max(void)
+{
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	/* PID_MAX_LIMIT (4M) on 64-bit when /proc does not say */
+	return v && v <= (1ul << 22) ? v : 1u << 22;
+}
+
+static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
+{
+	struct ipctrace_bpf__rodata *rd = skel->rodata;
+
+	syscalls__fill_table((uint8_t *)rd->sc_table, o->families);
+	rd->filter_procs = o->filter;
+	rd->filter_tids = o->filter_tids;
+	rd->follow_children = o->follow;
+	bpf_map__set_max_entries(skel->maps.target_bits, pid_max() / 64 + 1);
+	rd->watch_peers = o->watch_peers;
+	rd->families = o->families;
+	rd->self_tgid = getpid();
+	rd->want_stacks = o->stacks;
+	rd->wakeup_bytes = o->wakeup_bytes;
+	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_bytes);
+	if (!o->stacks)
+		bpf_map__set_max_entries(skel->maps.stacks, 1);
+	/* the uprobes have no target of their own: src/probe/locks.c attaches them */
+	bpf_program__set_autoattach(skel->progs.ipc_lock_enter, false);
+	bpf_program__set_autoattach(skel->progs.ipc_lock_return, false);
+	if (!o->locks) {
+		bpf_program__set_autoload(skel->progs.ipc_lock_enter, false);
+		bpf_program__set_autoload(skel->progs.ipc_lock_return, false);
+	}
+	if (!(o->families & (1u << IPC_FAM_SIGNAL))) {
+		bpf_program__set_autoload(skel->progs.ipc_signal_generate, false);
+		bpf_program__set_autoload(skel->progs.ipc_signal_deliver, false);
+	}
+}
+
+struct loader *loader__load(const struct loader_opts *opts, char *err, size_t errlen)
+{
+	struct loader *l;
+	int ret;
+
+	log_verbose = opts->verbose;
+	libbpf_set_print(libbpf_print);
+	ret = loader__check_privileges(err, errlen);
+	if (!ret)
+		ret = loader__check_btf(err, errlen);
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->ncpus = libbpf_num_possible_cpus();
+	l->skel = ipctrace_bpf__open();
+	if (!l->skel) {
+		ret = -errno;
+		snprintf(err, errlen, "failed to open BPF object: %s", strerror(-ret));
+		goto err_free;
+	}
+	configure(l->skel, opts);
+	last_prog_error[0] = 0;
+	ret = ipctrace_bpf__load(l->skel);
+	if (ret) {
+		snprintf(err, errlen, "failed to load BPF programs: %s%s%s%s", strerror(-ret),
+			 last_prog_error[0] ? " (" : "", last_prog_error,
+			 last_prog_error[0] ? "; -v shows the verifier log)" : "");
+		goto err_free;
+	}
+	return l;
+
+err_free:
+	loader__destroy(l);
+	errno = -ret;
+	return NULL;
+}
+
+int loader__add_link(struct loader *l, struct bpf_link *link)
+{
+	struct bpf_link **links;
+	int cap;
+
+	if (l->nr_links == l->cap_links) {
+		cap = l->cap_links ? 2 * l->cap_links : 32;
+		links = realloc(l->links, cap * sizeof(*links));
+		if (!links) {
+			bpf_link__destroy(link);
+			return -ENOMEM;
+		}
+		l->links = links;
+		l->cap_links = cap;
+	}
+	l->links[l->nr_links++] = link;
+	return 0;
+}
+
+struct bpf_program *loader__lock_prog(const struct loader *l, bool ret)
+{
+	struct bpf_program *prog = ret ? l->skel->progs.ipc_lock_return :
+					 l->skel->progs.ipc_lock_enter;
+
+	return bpf_program__autoload(prog) ? prog : NULL;
+}
+
+int loader__attach(struct loader *l, char *err, size_t errlen)
+{
+	struct bpf_program *prog;
+	int ret;
+
+	bpf_object__for_each_program(prog, l->skel->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			ret = -errno;
+			snprintf(err, errlen, "failed to attach BPF program '%s': %s",
+				 bpf_program__name(prog), strerror(-ret));
+			return ret;
+		}
+		ret = loader__add_link(l, link);
+		if (ret) {
+			snprintf(err, errlen, "failed to keep BPF link: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void loader__destroy(struct loader *l)
+{
+	if (!l)
+		return;
+	/* uprobes: each removal waits for a grace period (~0.1 s), see locks.h */
+	for (int i = 0; i < l->nr_links; i++)
+		bpf_link__destroy(l->links[i]);
+	free(l->links);
+	ipctrace_bpf__destroy(l->skel);
+	free(l);
+}
+
+/*
+ * One id into the filter bitmap.  Only before the probes attach: afterwards
+ * BPF changes the bitmap atomically and a read-modify-write here could undo
+ * its change to a neighbouring id.
+ */
+static int filter_add(struct loader *l, uint32_t id)
+{
+	uint32_t idx = id >> 6;
+	uint64_t word = 0;
+
+	if (l->nr_links)
+		return -EBUSY;
+	if (bpf_map__lookup_elem(l->skel->maps.target_bits, &idx, sizeof(idx), &word,
+				 sizeof(word), 0))
+		return -errno == -ENOENT ? -ERANGE : -errno;
+	word |= 1ull << (id & 63);
+	if (bpf_map__update_elem(l->skel->maps.target_bits, &idx, sizeof(idx), &word,
+				 sizeof(word), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__add_target(struct loader *l, uint32_t pid)
+{
+	return filter_add(l, pid);
+}
+
+int loader__add_tid(struct loader *l, uint32_t tid)
+{
+	return filter_add(l, tid);
+}
+
+int loader__watch(struct loader *l, const struct ipc_watch_key *key)
+{
+	uint32_t one = 1;
+
+	if (bpf_map__update_elem(l->skel->maps.watched, key, sizeof(*key), &one, sizeof(one),
+				 BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__ignore(struct loader *l, const struct ipc_watch_key *key)
+{
+	uint32_t one = 1;
+
+	if (bpf_map__update_elem(l->skel->maps.ignored, key, sizeof(*key), &one, sizeof(one),
+				 BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__events_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.events);
+}
+
+int loader__read_stack(const struct loader *l, int32_t id, __u64 *ips, __u32 *nr)
+{
+	__u32 n = 0;
+
+	memset(ips, 0, IPC_MAX_STACK * sizeof(*ips));
+	if (bpf_map__lookup_elem(l->skel->maps.stacks, &id, sizeof(id), ips,
+				 IPC_MAX_STACK * sizeof(*ips), 0))
+		return -errno;
+	while (n < IPC_MAX_STACK && ips[n])
+		n++;
+	*nr = n;
+	return 0;
+}
+
+int loader__read_stats(const struct loader *l, __u64 *out)
+{
+	uint64_t *vals = calloc(l->ncpus, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < IPC_STAT_NR; i++) {
+		out[i] = 0;
+		if (bpf_map__lookup_elem(l->skel->maps.stats, &i, sizeof(i), vals,
+					 l->ncpus * sizeof(*vals), 0))
+			continue;
+		for (int c = 0; c < l->ncpus; c++)
+			out[i] += vals[c];
+	}
+	free(vals);
+	return 0;
+}

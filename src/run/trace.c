@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Live tracing (and `record`): check the targets, start the command,
+ * load and attach the probes, snapshot what the targets hold, then poll the
+ * ring buffer until Ctrl-C, the duration, the interval count, the command's
+ * exit or the last target's exit; then drain, report and detach.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include "cli/cli.h"
+#include "decode/decode.h"
+#include "lib/hmap.h"
+#include "model/collector.h"
+#include "model/objkey.h"
+#include "model/proctab.h"
+#include "output/outputs.h"
+#include "output/report.h"
+#include "probe/loader.h"
+#include "probe/locks.h"
+#include "run/launch.h"
+#include "run/session.h"
+#include "source/procfs.h"
+#include "source/snapshot.h"
+#include "source/source.h"
+
+#define POLL_MS 100		/* longest a record waits in the ring buffer */
+
+struct trace {
+	const struct env *env;
+	FILE *out;
+	bool tty;
+	char what[256];
+	struct launch launch;
+	bool launched;
+	struct loader *loader;
+	struct locks *locks;		/* --locks: the uprobes' bookkeeping */
+	struct collector *c;
+	struct source *src;
+	void *recorder;
+	struct hmap *alive;		/* target tgids (and -t tids) still running */
+	bool had_targets;
+	uint64_t start_ns;
+	uint64_t interval_start_ns;
+	long intervals;
+	struct ipc_watch_key own[3];	/* ipctrace's own stdout, stderr and -o:
+					 * never watched */
+	int nr_own;
+};
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	exiting = 1;
+}
+
+static int setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int setup_output(struct trace *t)
+{
+	const struct env *env = t->env;
+
+	t->out = session__out(env);
+	if (env->mode == MODE_LIVE && env->output) {
+		t->out = fopen(env->output, "we");
+		if (!t->out) {
+			fprintf(stderr, "ipctrace: failed to open %s: %s\n", env->output,
+				strerror(errno));
+			return -errno;
+		}
+	}
+	t->tty = isatty(fileno(t->out));
+	/*
+	 * Not line-buffered even into a pipe: a write(2) per event would cost
+	 * more than the event.  The loop flushes after every poll instead, so
+	 * output still comes within the poll period.
+	 */
+	if (!t->tty)
+		setvbuf(t->out, NULL, _IOFBF, 1 << 16);
+	return 0;
+}
+
+/* Every -p and -t must exist now: a typo should not trace nothing. */
+static int check_targets(struct trace *t)
+{
+	const struct env *env = t->env;
+
+	for (int i = 0; i < env->nr_pids; i++) {
+		if (!procfs__pid_exists(env->pids[i])) {
+			fprintf(stderr, "ipctrace: no such process: %u\n", env->pids[i]);
+			return -ESRCH;
+		}
+	}
+	for (int i = 0; i < env->nr_tids; i++) {
+		if (procfs__tgid_of(env->tids[i]) <= 0) {
+			fprintf(stderr, "ipctrace: no such thread: %u\n", env->tids[i]);
+			return -ESRCH;
+		}
+	}
+	return 0;
+}
+
+static int setup_launch(struct trace *t)
+{
+	int err;
+
+	if (!t->env->cmd)
+		return 0;
+	err = launch__start(&t->launch, t->env->cmd);
+	if (err) {
+		fprintf(stderr, "ipctrace: failed to start %s: %s\n", t->env->cmd[0],
+			strerror(-err));
+		return err;
+	}
+	t->launched = true;
+	return 0;
+}
+
+static int setup_bpf(struct trace *t)
+{
+	const struct env *env = t->env;
+	struct loader_opts o = {
+		.families = env->families,
+		.filter = env->nr_pids || env->nr_tids || env->cmd,
+		.filter_tids = env->nr_tids > 0,
+		.follow = env->follow || env->cmd,
+		.watch_peers = env->peers && (env->nr_pids || env->nr_tids || env->cmd),
+		.stacks = env->stacks,
+		.locks = env->locks,
+		.ringbuf_bytes = env->ringbuf_bytes,
+		.wakeup_bytes = env->ringbuf_bytes / 4,
+		.verbose = env->verbose,
+	};
+	char err[512];
+	int ret = 0;
+
+	t->loader = loader__load(&o, err, sizeof(err));
+	if (!t->loader) {
+		fprintf(stderr, "ipctrace: %s\n", err);
+		return -errno;
+	}
+	for (int i = 0; i < env->nr_pids && !ret; i++)
+		ret = loader__add_target(t->loader, env->pids[i]);
+	for (int i = 0; i < env->nr_tids && !ret; i++)
+		ret = loader__add_tid(t->loader, env->tids[i]);
+	if (!ret && t->launched)
+		ret = loader__add_target(t->loader, t->launch.pid);
+	if (ret)
+		fprintf(stderr, "ipctrace: failed to set the process filter: %s\n", strerror(-ret));
+	return ret;
+}
+
+static void alive_add(struct trace *t, uint32_t id)
+{
+	hmap__put(t->alive, &id, 1);
+	t->had_targets = true;
+}
+
+/* Follows target lifetimes: says when one exits; the run ends with the last. */
+static int lifetimes_event(void *ctx, const struct ipc_hdr *h, size_t len)
+{
+	struct trace *t = ctx;
+	const struct ipc_ev_proc *p = (const struct ipc_ev_proc *)h;
+
+	if (h->type != IPC_REC_PROC)
+		return 0;
+	/* the new image may run another libc: --locks looks at it once loaded */
+	if (t->locks && h->op == IPC_OP_PROC_EXEC)
+		locks__exec(t->locks, h->pid, h->ts_ns);
+	if (h->op == IPC_OP_PROC_FORK && (t->env->follow || t->launched) &&
+	    hmap__find(t->alive, &h->pid))
+		alive_add(t, p->child_pid);
+	if (h->op != IPC_OP_PROC_EXIT && h->op != IPC_OP_THREAD_EXIT)
+		return 0;
+	/* a -t thread ends with its own exit, a process with its last thread's */
+	if (hmap__remove(t->alive, h->op == IPC_OP_PROC_EXIT ? &h->pid : &h->tid))
+		return 0;
+	if (t->env->nr_pids || t->env->nr_tids)
+		fprintf(stderr, "ipctrace: %s %u (%s) exited, status %d\n",
+			h->op == IPC_OP_PROC_EXIT ? "process" : "thread",
+			h->op == IPC_OP_PROC_EXIT ? h->pid : h->tid, h->comm, p->exit_code);
+	return 0;
+}
+
+static const struct sink_ops lifetimes_ops = {
+	.name = "lifetimes",
+	.event = lifetimes_event,
+};
+
+static bool own_object(const struct trace *t, const struct ipc_watch_key *k)
+{
+	for (int i = 0; i < t->nr_own; i++)
+		if (t->own[i].a == k->a && t->own[i].b == k->b)
+			return true;
+	return false;
+}
+
+/*
+ * ipctrace's own output is never watched: a traced command sharing it (say
+ * `ipctrace -- cmd | less`) would make the reader a peer whose reads are
+ * reported into the same pipe, and so on without end.
+ */
+static int setup_own_output(struct trace *t)
+{
+	int fds[3] = { STDOUT_FILENO, STDERR_FILENO, fileno(t->out) };
+	struct ipc_obj o;
+	char name[IPC_NAME_LEN];
+
+	for (int i = 0; i < 3; i++) {
+		struct ipc_watch_key *k = &t->own[t->nr_own];
+
+		if (procfs__fd_obj(getpid(), fds[i], &o, name, sizeof(name)) ||
+		    o.kind == IPC_OBJ_OTHER || o.kind == IPC_OBJ_NONE)
+			continue;
+		objkey__watch_key(&o, k);
+		if (own_object(t, k))
+			continue;
+		if (loader__ignore(t->loader, k) == 0)
+			t->nr_own++;
+	}
+	return 0;
+}
+
+static int push_cb(void *ctx, const void *rec, size_t len)
+{
+	struct trace *t = ctx;
+	const struct ipc_rec_fdsnap *fs = rec;
+	struct ipc_watch_key k;
+
+	if (fs->hdr.type == IPC_REC_FDSNAP && t->env->peers) {
+		objkey__watch_key(&fs->obj, &k);
+		if (!own_object(t, &k))
+			loader__watch(t->loader, &k);
+	}
+	return collector__push(t->c, rec, len);
+}
+
+/*
+ * What the targets hold, and (with peers) the processes at the other ends,
+ * as records: idle channels are known, and their objects watched in BPF.
+ */
+static int setup_snapshot(struct trace *t)
+{
+	struct snapshot_opts o = { .peers = t->env->peers, .verbose = t->env->verbose };
+	struct snapshot_stats st;
+	int ret;
+
+	/* best effort, as /proc is: the trace itself does not depend on it */
+	ret = snapshot__targets(t->env->pids, t->env->nr_pids, &o, push_cb, t, &st);
+	if (ret)
+		fprintf(stderr, "ipctrace: failed to snapshot the targets: %s\n", strerror(-ret));
+	else if (t->env->verbose)
+		fprintf(stderr, "ipctrace: snapshot: %u fds of the targets, "
+			"%u peers with %u fds%s\n",
+			st.fds, st.peers, st.peer_fds, st.diag ? "" : " (no sock_diag)");
+	return 0;
+}
+
+static int push_meta(struct trace *t)
+{
+	const struct env *env = t->env;
+	struct ipc_rec_meta m = {};
+	struct utsname u;
+
+	m.self_pid = getpid();
+	ipc_hdr_collector(&m.hdr, IPC_REC_META, m.self_pid, m.self_pid, "ipctrace");
+	m.abi_version = IPC_ABI_VERSION;
+	procfs__clocks(&m.mono_ns, &m.real_ns, &m.boot_ns);
+	m.hdr.ts_ns = m.mono_ns;
+	m.families = env->families;
+	for (int i = 0; i < env->nr_pids; i++) {
+		if (m.nr_targets < 8)
+			m.targets[m.nr_targets] = env->pids[i];
+		m.nr_targets++;
+	}
+	if (t->launched)
+		m.targets[m.nr_targets++] = t->launch.pid;
+	gethostname(m.hostname, sizeof(m.hostname) - 1);
+	if (!uname(&u))
+		snprintf(m.kernel, sizeof(m.kernel), "%.*s", (int)sizeof(m.kernel) - 1, u.release);
+	t->start_ns = t->interval_start_ns = m.mono_ns;
+	return collector__push(t->c, &m, sizeof(m));
+}
+
+static int setup_collector(struct trace *t)
+{
+	const struct env *env = t->env;
+	int ret;
+
+	t->c = collector__new();
+	t->alive = hmap__new(sizeof(uint32_t));
+	if (!t->c || !t->alive)
+		return -ENOMEM;
+	collector__set_verbose(t->c, env->verbose);
+	if (env->mode == MODE_RECORD) {
+		t->recorder = recorder__new(env->output);
+		if (!t->recorder) {
+			ret = -errno;
+			fprintf(stderr, "ipctrace: failed to create %s: %s\n", env->output,
+				strerror(errno));
+			return ret;
+		}
+		ret = collector__add_sink(t->c, &recorder_sink_ops, t->recorder);
+		if (ret)
+			return ret;
+	}
+	ret = collector__add_sink(t->c, &lifetimes_ops, t);
+	if (!ret)
+		ret = session__add_sinks(t->c, env, t->out);
+	if (!ret)
+		ret = push_meta(t);
+	for (int i = 0; i < env->nr_pids && !ret; i++)
+		alive_add(t, env->pids[i]);
+	if (!ret && env->nr_pids)
+		ret = setup_snapshot(t);
+	for (int i = 0; i < env->nr_tids && !ret; i++)
+		alive_add(t, env->tids[i]);
+	if (t->launched)
+		alive_add(t, t->launch.pid);
+	return ret;
+}
+
+/*
+ * --locks: uprobes on each target's pthread functions.  For every process
+ * when descendants are followed (a child is covered from its fork, the BPF
+ * filter chooses), else for the targets alone.  The launched command has
+ * not exec'd yet: its libc is ours until locks__poll() sees the new one.
+ */
+static int setup_locks(struct trace *t)
+{
+	const struct env *env = t->env;
+	struct locks_opts o = {
+		.all_pids = env->follow || t->launched,
+		.verbose = env->verbose,
+	};
+	char err[512] = "";
+	int ret = 0;
+
+	t->locks = locks__new(t->loader, &o);
+	if (!t->locks) {
+		ret = -errno;
+		fprintf(stderr, "ipctrace: failed to set up --locks: %s\n", strerror(-ret));
+		return ret;
+	}
+	for (int i = 0; i < env->nr_pids && !ret; i++)
+		ret = locks__add_process(t->locks, env->pids[i], err, sizeof(err));
+	for (int i = 0; i < env->nr_tids && !ret; i++)
+		ret = locks__add_process(t->locks, procfs__tgid_of(env->tids[i]), err, sizeof(err));
+	if (!ret && t->launched)
+		ret = locks__add_process(t->locks, t->launch.pid, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "ipctrace: %s\n", err);
+	return ret;
+}
+
+static int start(struct trace *t)
+{
+	char err[512];
+	int ret;
+
+	t->src = source_ring__new(t->c, t->loader);
+	if (!t->src) {
+		fprintf(stderr, "ipctrace: failed to open the ring buffer: %s\n", strerror(errno));
+		return -errno;
+	}
+	ret = loader__attach(t->loader, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "ipctrace: %s\n", err);
+		return ret;
+	}
+	if (t->env->locks) {
+		ret = setup_locks(t);
+		if (ret)
+			return ret;
+	}
+	if (t->launched) {
+		ret = launch__go(&t->launch);
+		if (ret) {
+			fprintf(stderr, "ipctrace: failed to run %s: %s\n", t->env->cmd[0],
+				strerror(-ret));
+			return ret;
+		}
+	}
+	if (t->env->verbose)
+		fprintf(stderr, "ipctrace: tracing %s\n", t->what);
+	return 0;
+}
+
+static bool live_view(const struct trace *t)
+{
+	const struct env *env = t->env;
+
+	return env->mode == MODE_LIVE && !env->events && !env->json && !env->quiet;
+}
+
+/* The interval is over: drop exited pids from the filter, report, reset. */
+static void tick(struct trace *t, uint64_t now)
+{
+	struct report_opts ro = {
+		.out = t->out,
+		.clear = t->tty,
+		.start_ns = t->interval_start_ns,
+		.end_ns = now,
+		.what = t->what,
+		.top = t->env->top,
+	};
+
+	source_ring__push_stats(t->src);
+	if (live_view(t))
+		report__print(t->c, &ro);
+	collector__interval_end(t->c);
+	t->interval_start_ns = now;
+	t->intervals++;
+}
+
+static bool done(struct trace *t, uint64_t now)
+{
+	const struct env *env = t->env;
+
+	if (exiting)
+		return true;
+	if (env->duration_s && now - t->start_ns >= env->duration_s * 1e9)
+		return true;
+	if (env->count && t->intervals >= env->count)
+		return true;
+	if (t->launched)
+		return launch__poll(&t->launch, false) != 0;
+	return t->had_targets && hmap__count(t->alive) == 0;
+}
+
+static int run_loop(struct trace *t)
+{
+	uint64_t interval_ns = t->env->interval_s * 1e9, now = ipc_mono_ns();
+	int ret;
+
+	while (!done(t, now)) {
+		uint64_t next = t->interval_start_ns + interval_ns;
+		int wait_ms = next > now ? (next - now) / 1000000 + 1 : 0;
+
+		ret = source__poll(t->src, wait_ms < POLL_MS ? wait_ms : POLL_MS);
+		if (ret < 0) {
+			fprintf(stderr, "ipctrace: %s\n", t->src->error);
+			return ret;
+		}
+		if (ret > 0)
+			fflush(t->out);
+		now = ipc_mono_ns();
+		if (t->locks)
+			locks__poll(t->locks, now);
+		if (now >= next)
+			tick(t, now);
+	}
+	return 0;
+}
+
+/* Drain, report, write files; the probes are detached by the caller. */
+static int finish(struct trace *t)
+{
+	struct report_opts ro = {
+		.out = t->out,
+		.json = t->env->json,
+		.final = true,
+		.start_ns = t->start_ns,
+		.end_ns = ipc_mono_ns(),
+		.what = t->what,
+		.top = t->env->top,
+	};
+	int ret = 0;
+
+	if (source_ring__drain(t->src, 2000000000ull) < 0)
+		ret = -EIO;
+	source_ring__push_stats(t->src);
+	if (collector__finish(t->c)) {
+		fprintf(stderr, "ipctrace: failed to finish the outputs\n");
+		ret = -EIO;
+	}
+	if (t->env->mode == MODE_RECORD) {
+		fprintf(stderr, "ipctrace: wrote %llu records (%llu bytes) to %s\n",
+			recorder__records(t->recorder), recorder__bytes(t->recorder),
+			t->env->output);
+		return ret;
+	}
+	report__print(t->c, &ro);
+	if (session__write_files(t->c, t->env, t->out))
+		ret = -EIO;
+	return ret;
+}
+
+static int exit_status(struct trace *t, int err)
+{
+	if (err)
+		return EXIT_FAIL;
+	if (t->launched) {
+		/* Ctrl-C may have reached the command too: give it a moment */
+		for (int i = 0; i < 20 && !launch__poll(&t->launch, false); i++)
+			usleep(10000);
+		return t->launch.exited ? launch__exit_code(&t->launch) : EXIT_OK;
+	}
+	return EXIT_OK;
+}
+
+int run_trace(const struct env *env)
+{
+	struct trace t = { .env = env };
+	int err;
+
+	cli__describe(env, t.what, sizeof(t.what));
+	err = setup_signals();
+	if (!err)
+		err = setup_output(&t);
+	if (!err)
+		err = check_targets(&t);
+	if (!err)
+		err = setup_launch(&t);
+	if (!err)
+		err = setup_bpf(&t);
+	if (!err)
+		err = setup_own_output(&t);
+	if (!err)
+		err = setup_collector(&t);
+	if (!err)
+		err = start(&t);
+	if (!err)
+		err = run_loop(&t);
+	if (t.src) {
+		int ferr = finish(&t);
+
+		err = err ? err : ferr;
+	}
+	if (t.launched && !t.launch.exited && err)
+		launch__abort(&t.launch);
+	source__free(t.src);
+	locks__free(t.locks);
+	loader__destroy(t.loader);
+	collector__free(t.c);
+	hmap__free(t.alive);
+	if (t.out && t.out != stdout && t.out != stderr)
+		fclose(t.out);
+	return exit_status(&t, err);
+}
