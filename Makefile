@@ -8,6 +8,7 @@
 #   make check-asan       unit tests built with ASan/UBSan (in build/asan)
 #   make check-golden     report of the golden recordings, byte for byte (no root)
 #   make install          PREFIX=/usr/local DESTDIR=
+#   make deb              Debian package in $(OUTPUT)/ (binary, man page, completion)
 #   make vmlinux          regenerate vmlinux/$(uname -m)/vmlinux.h from this kernel
 #   LIBBPF_STATIC=0       link libbpf dynamically
 
@@ -45,6 +46,7 @@ LIBBPF_LIB := -Wl,-Bstatic -lbpf -Wl,-Bdynamic
 else
 LIBBPF_LIB := -lbpf
 endif
+ALL_CFLAGS += -DIPCTRACE_LIBBPF_STATIC=$(if $(filter 1,$(LIBBPF_STATIC)),1,0)
 LDLIBS := $(LIBBPF_LIB) -lelf -lz -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -I$(VMLINUX_DIR) -Iinclude \
@@ -81,7 +83,7 @@ TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-po
 # test objects come from a pattern chain: keep them between runs
 .SECONDARY: $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_SRCS) $(UNIT_HELPER_SRCS))
 .PHONY: all clean check check-unit check-integration check-cli check-asan check-golden install \
-	uninstall vmlinux tools demo
+	uninstall vmlinux tools demo deb
 
 all: $(BIN) tools
 
@@ -165,13 +167,23 @@ check:
 demo: $(BIN) tools
 	$(Q)tools/demo.sh $(OUTPUT)
 
+COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
+
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(COMPLETION_DIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ipctrace
 	install -m 0644 man/ipctrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipctrace.8
+	install -m 0644 completion/ipctrace.bash $(DESTDIR)$(COMPLETION_DIR)/ipctrace
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/ipctrace $(DESTDIR)$(PREFIX)/share/man/man8/ipctrace.8
+	rm -f $(DESTDIR)$(PREFIX)/bin/ipctrace $(DESTDIR)$(PREFIX)/share/man/man8/ipctrace.8 \
+		$(DESTDIR)$(COMPLETION_DIR)/ipctrace
+
+# The Debian package: what `make install PREFIX=/usr` puts in place, stripped.
+deb: $(BIN)
+	$(call msg,DEB,$(OUTPUT)/ipctrace_$(VERSION)_*.deb)
+	$(Q)tools/mkdeb.sh $(OUTPUT) $(VERSION) >/dev/null
 
 vmlinux:
 	$(Q)tools/gen-vmlinux.sh $(VMLINUX_DIR)/vmlinux.h

@@ -28,6 +28,7 @@ pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libcmocka-dev
 	python3 graphviz procps iproute2 util-linux
+	dpkg-dev man-db
 )
 # bpftool has its own package on Debian 12 and newer Ubuntu; older Ubuntu
 # ships it in linux-tools.

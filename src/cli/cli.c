@@ -3,6 +3,8 @@
  * Command line: argp, one struct env, a subcommand word for record/report.
  */
 #include <argp.h>
+#include <bpf/libbpf.h>
+#include <bpf/libbpf_version.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -326,7 +328,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env->mode = MODE_HELP;
 		return 0;
 	case 'V':
-		printf("%s\n", argp_program_version);
+		cli__print_version(stdout);
 		env->mode = MODE_HELP;
 		return 0;
 	case ARGP_KEY_ARG:
@@ -334,6 +336,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	default:
 		return parse_value_opt(env, key, arg);
 	}
+}
+
+void cli__print_version(FILE *f)
+{
+	/* the linked libbpf says its own version; the headers are what we compiled against */
+	fprintf(f, "%s\nlibbpf %u.%u (%s; headers %d.%d)\n", argp_program_version,
+		libbpf_major_version(), libbpf_minor_version(),
+		IPCTRACE_LIBBPF_STATIC ? "static" : "shared",
+		LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION);
 }
 
 static const struct argp argp = {

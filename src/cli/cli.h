@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CLI_MAX_PIDS 64
 
@@ -79,6 +80,9 @@ void cli__defaults(struct env *env);
  * and set MODE_HELP.
  */
 int cli__parse(struct env *env, int argc, char **argv);
+
+/* --version: ipctrace's version, then the libbpf it runs with and was built against. */
+void cli__print_version(FILE *f);
 
 /* The whole-line summary of what will be traced, for the report header. */
 void cli__describe(const struct env *env, char *buf, unsigned long len);

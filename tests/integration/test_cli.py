@@ -166,7 +166,8 @@ class Cli(unittest.TestCase):
             self.assertIn(word, p.stdout)
         v = ipct.run([ipct.IPCTRACE, "--version"])
         self.assertEqual(v.returncode, 0)
-        self.assertRegex(v.stdout, r"^ipctrace \d+\.\d+\.\d+\n$")
+        self.assertRegex(v.stdout, r"^ipctrace \d+\.\d+\.\d+\n"
+                                   r"libbpf \d+\.\d+ \((static|shared); headers \d+\.\d+\)\n$")
 
     def test_unknown_pid(self):
         p = ipct.run([ipct.IPCTRACE, "-p", "999999"])
