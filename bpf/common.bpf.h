@@ -23,6 +23,8 @@
 
 /* Architecture's syscall number -> enum ipc_sys (0: not traced). */
 const volatile __u8 sc_table[IPC_SC_TABLE_SIZE] = {};
+/* enum ipc_sys -> its entry, exit and peer handlers (include/ipc_syscalls.def). */
+const volatile struct ipc_sys_info sys_info[IPC_SYS_NR_SYSCALLS] = {};
 /* -p/-t/-- CMD given: only targets (and watched objects) are traced. */
 const volatile bool filter_procs = false;
 /* -t given: thread ids are in the filter too. */
@@ -170,6 +172,16 @@ static __always_inline void stat_inc(__u32 which)
 static __always_inline bool family_on(__u32 fam)
 {
 	return families & (1u << fam);
+}
+
+/* The handlers of a syscall (sys < IPC_SYS_NR_SYSCALLS, else all NONE). */
+static __always_inline struct ipc_sys_info sys_handlers(__u32 sys)
+{
+	struct ipc_sys_info none = {};
+
+	if (sys >= IPC_SYS_NR_SYSCALLS)
+		return none;
+	return sys_info[sys];
 }
 
 static __always_inline bool id_in_filter(__u32 id)

@@ -26,23 +26,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Syscalls another (untraced) process is traced for when it uses a watched object. */
-static __always_inline bool sys_watchable(__u8 sys)
-{
-	switch (sys) {
-	case IPC_SYS_READ ... IPC_SYS_VMSPLICE:
-	case IPC_SYS_CLOSE:
-	case IPC_SYS_MQ_TIMEDSEND ... IPC_SYS_MQ_GETSETATTR:
-	case IPC_SYS_FUTEX ... IPC_SYS_FUTEX_REQUEUE:
-	case IPC_SYS_SENDTO ... IPC_SYS_RECVMMSG:
-	case IPC_SYS_SEMOP:
-	case IPC_SYS_SEMTIMEDOP:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
  * The object filter's first question for a process outside the filter: may
  * this syscall touch a watched object?  Asked before any entry state is
@@ -51,54 +34,54 @@ static __always_inline bool sys_watchable(__u8 sys)
  * by its fd (fd_watched_fast: the key's reads, or a cached answer).  Only
  * a yes goes on.
  */
-static __always_inline bool peer_maybe_watched(__u8 sys, struct pt_regs *regs)
+static __always_inline bool peer_maybe_watched(__u8 peer, struct pt_regs *regs)
 {
 	struct ipc_watch_key k;
 
-	switch (sys) {
-	case IPC_SYS_FUTEX:
+	switch (peer) {
+	case IPC_PEER_FD0:	/* read/write/send/recv families, close, mq_*: the fd comes first */
+		return fd_watched_fast(SC_ARG0(regs));
+	case IPC_PEER_FD0_FD1:
+		return fd_watched_fast(SC_ARG0(regs)) || fd_watched_fast(SC_ARG1(regs));
+	case IPC_PEER_FD0_FD2:
+		return fd_watched_fast(SC_ARG0(regs)) || fd_watched_fast(SC_ARG2(regs));
+	case IPC_PEER_FUTEX:
 		return !(SC_ARG1(regs) & FUTEX_PRIVATE_FLAG);
-	case IPC_SYS_FUTEX_WAIT:
-	case IPC_SYS_FUTEX_WAKE:
+	case IPC_PEER_FUTEX2:
 		return !(SC_ARG3(regs) & FUTEX2_PRIVATE);
-	case IPC_SYS_FUTEX_WAITV:
-	case IPC_SYS_FUTEX_REQUEUE:
+	case IPC_PEER_FUTEXV:
 		return true;	/* flags per word: futex_enter() decides */
-	case IPC_SYS_SEMOP:
-	case IPC_SYS_SEMTIMEDOP:
+	case IPC_PEER_SEMID:
 		sem_watch_key(SC_ARG0(regs), &k);
 		return bpf_map_lookup_elem(&watched, &k) != NULL;
-	case IPC_SYS_SPLICE:
-		return fd_watched_fast(SC_ARG0(regs)) || fd_watched_fast(SC_ARG2(regs));
-	case IPC_SYS_TEE:
-		return fd_watched_fast(SC_ARG0(regs)) || fd_watched_fast(SC_ARG1(regs));
-	default:	/* read/write/send/recv families, close, mq_*: the fd comes first */
-		return fd_watched_fast(SC_ARG0(regs));
+	default:		/* IPC_PEER_NO: not traced for other processes */
+		return false;
 	}
 }
 
-/* Per-family entry work.  1 = not an operation we report: forget it. */
-static __noinline int enter_prepare(struct ipc_inflight *inf)
+/*
+ * Per-family entry work.  1 = not an operation we report: forget it.
+ * Futex and semaphore entries decide for peers themselves (their watched
+ * object is not an fd's); the others are kept for a peer only when the
+ * object an fd resolved to is watched.
+ */
+static __noinline int enter_prepare(struct ipc_inflight *inf, __u8 enter, __u8 peer)
 {
-	switch (inf->sys) {
-	case IPC_SYS_READ ... IPC_SYS_VMSPLICE:
-	case IPC_SYS_CLOSE ... IPC_SYS_FCNTL:
-	case IPC_SYS_BIND ... IPC_SYS_ACCEPT4:
-	case IPC_SYS_SENDTO ... IPC_SYS_SHUTDOWN:
+	switch (enter) {
+	case IPC_ENTER_FD:
 		if (io_enter(inf))
 			return 1;
 		break;
-	case IPC_SYS_MQ_OPEN ... IPC_SYS_MQ_GETSETATTR:
+	case IPC_ENTER_MQ:
 		if (mq_enter(inf))
 			return 1;
 		break;
-	case IPC_SYS_FUTEX ... IPC_SYS_FUTEX_REQUEUE:
-		/* peers are checked inside: the shared key is the watched object */
+	case IPC_ENTER_FUTEX:
 		return futex_enter(inf);
-	case IPC_SYS_KILL ... IPC_SYS_PIDFD_SEND_SIGNAL:
+	case IPC_ENTER_SIGNAL:
 		signal_enter(inf);
 		break;
-	case IPC_SYS_SEMGET ... IPC_SYS_SEMCTL:
+	case IPC_ENTER_SEM:
 		return sem_enter(inf);
 	default:
 		break;
@@ -106,7 +89,7 @@ static __noinline int enter_prepare(struct ipc_inflight *inf)
 	if (!(inf->iflags & IPC_INF_PEER))
 		return 0;
 	return !obj_watched(&inf->obj) &&
-	       !((inf->sys == IPC_SYS_SPLICE || inf->sys == IPC_SYS_TEE) &&
+	       !((peer == IPC_PEER_FD0_FD1 || peer == IPC_PEER_FD0_FD2) &&
 		 obj_watched(&inf->obj2));
 }
 
@@ -114,6 +97,7 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 {
 	struct ipc_inflight *inf;
+	struct ipc_sys_info si;
 	struct task_state *ts;
 	__u64 pid_tgid;
 	bool peer = false;
@@ -129,7 +113,10 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	if ((pid_tgid >> 32) == self_tgid)
 		return 0;
 	if (!proc_wanted(pid_tgid)) {
-		if (!watch_peers || !sys_watchable(sys) || !peer_maybe_watched(sys, regs))
+		if (!watch_peers)
+			return 0;
+		si = sys_handlers(sys);
+		if (!peer_maybe_watched(si.peer, regs))
 			return 0;
 		peer = true;
 	}
@@ -153,7 +140,8 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	inf->key_off = 0;
 	inf->obj.kind = IPC_OBJ_NONE;
 	inf->obj2.kind = IPC_OBJ_NONE;
-	if (enter_prepare(inf)) {
+	si = sys_handlers(sys);
+	if (enter_prepare(inf, si.enter, si.peer)) {
 		inf->sys = 0;
 		return 0;
 	}
@@ -165,38 +153,32 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 
 static __noinline void exit_dispatch(const struct xctx *x, const struct ipc_inflight *inf)
 {
-	switch (inf->sys) {
-	case IPC_SYS_READ ... IPC_SYS_VMSPLICE:
-	case IPC_SYS_SENDTO ... IPC_SYS_RECVMMSG:
+	switch (sys_handlers(inf->sys).exit) {
+	case IPC_EXIT_IO:
 		io_exit(x, inf);
 		break;
-	case IPC_SYS_PIPE:
-	case IPC_SYS_PIPE2:
-	case IPC_SYS_SOCKETPAIR:
+	case IPC_EXIT_FD_PAIR:
 		fd_pair_exit(x, inf);
 		break;
-	case IPC_SYS_OPEN ... IPC_SYS_OPENAT2:
+	case IPC_EXIT_FD_OPEN:
 		fd_open_exit(x, inf);
 		break;
-	case IPC_SYS_CLOSE ... IPC_SYS_FCNTL:
-	case IPC_SYS_CLOSE_RANGE:
+	case IPC_EXIT_FD_CLOSE:
 		fd_close_dup_exit(x, inf);
 		break;
-	case IPC_SYS_SOCKET:
-	case IPC_SYS_BIND ... IPC_SYS_ACCEPT4:
-	case IPC_SYS_SHUTDOWN:
+	case IPC_EXIT_SOCK:
 		sock_exit(x, inf);
 		break;
-	case IPC_SYS_MQ_OPEN ... IPC_SYS_MQ_GETSETATTR:
+	case IPC_EXIT_MQ:
 		mq_exit(x, inf);
 		break;
-	case IPC_SYS_FUTEX ... IPC_SYS_FUTEX_REQUEUE:
+	case IPC_EXIT_FUTEX:
 		futex_exit(x, inf);
 		break;
-	case IPC_SYS_KILL ... IPC_SYS_PIDFD_SEND_SIGNAL:
+	case IPC_EXIT_SIGNAL:
 		signal_send_exit(x, inf);
 		break;
-	case IPC_SYS_SEMGET ... IPC_SYS_SEMCTL:
+	case IPC_EXIT_SEM:
 		sem_exit(x, inf);
 		break;
 	default:

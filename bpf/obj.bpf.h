@@ -9,6 +9,7 @@
 #define IPCTRACE_OBJ_BPF_H
 
 #include "common.bpf.h"
+#include "ipc_obj.h"
 
 #define S_IFMT		00170000
 #define S_IFSOCK	0140000
@@ -172,20 +173,9 @@ static __always_inline int obj_from_fd(int fd, struct ipc_obj *o)
 /* Kinds whose data operations ipctrace reports, given the enabled families. */
 static __always_inline bool obj_traced(const struct ipc_obj *o)
 {
-	switch (o->kind) {
-	case IPC_OBJ_PIPE:
-	case IPC_OBJ_FIFO:
-		return family_on(IPC_FAM_PIPE);
-	case IPC_OBJ_UNIX:
-	case IPC_OBJ_TCP:
-	case IPC_OBJ_UDP:
-	case IPC_OBJ_INET:
-		return family_on(IPC_FAM_SOCKET);
-	case IPC_OBJ_MQ:
-		return family_on(IPC_FAM_MQ);
-	default:
-		return false;
-	}
+	int fam = ipc_kind_family(o->kind);
+
+	return fam != IPC_FAM_NONE && family_on(fam);
 }
 
 /*

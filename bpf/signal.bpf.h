@@ -16,7 +16,7 @@
 
 static __always_inline bool sys_sends_signal(__u16 sys)
 {
-	return sys >= IPC_SYS_KILL && sys <= IPC_SYS_PIDFD_SEND_SIGNAL;
+	return sys_handlers(sys).exit == IPC_EXIT_SIGNAL;
 }
 
 #define PIDFS_MAGIC	0x50494446

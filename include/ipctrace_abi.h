@@ -24,145 +24,54 @@
 #define IPC_MAX_STACK		127	/* frames, as the kernel's default limit */
 #define IPC_SC_TABLE_SIZE	512	/* arch syscall numbers mapped by sc_table */
 
-/* Record types (ipc_hdr.type).  Values are part of the recording format. */
+/* Record types (ipc_hdr.type): one row each in ipc_records.def. */
 enum ipc_rec_type {
 	IPC_REC_NONE = 0,
-	/* written by BPF */
-	IPC_REC_IO = 1,		/* struct ipc_ev_io: data through a pipe, FIFO or socket */
-	IPC_REC_FD = 2,		/* struct ipc_ev_fd: create/open/connect/accept/close... */
-	IPC_REC_MQ = 3,		/* struct ipc_ev_mq: POSIX message queues */
-	IPC_REC_FUTEX = 4,	/* struct ipc_ev_futex */
-	IPC_REC_SIGNAL = 5,	/* struct ipc_ev_signal */
-	IPC_REC_PROC = 6,	/* struct ipc_ev_proc: fork/exec/exit */
-	IPC_REC_SEM = 7,	/* struct ipc_ev_sem: SysV semaphores */
-	IPC_REC_LOCK = 8,	/* struct ipc_ev_lock: pthread/sem uprobes (--locks) */
-	/* written by the collector */
-	IPC_REC_META = 64,	/* struct ipc_rec_meta: first record of a trace */
-	IPC_REC_STACK = 65,	/* struct ipc_rec_stack: user stack behind a stack id */
-	IPC_REC_MAP = 66,	/* struct ipc_rec_map: one executable mapping of a process */
-	IPC_REC_TASK = 67,	/* struct ipc_rec_task: a process seen in /proc at start */
-	IPC_REC_FDSNAP = 68,	/* struct ipc_rec_fdsnap: an fd a process held at start */
-	IPC_REC_STATS = 69,	/* struct ipc_rec_stats: loss counters, periodically */
-	IPC_REC_TYPE_MAX
+#define IPC_RECORD(id, nr, st, origin) IPC_REC_##id = nr,
+#include "ipc_records.def"
+#undef IPC_RECORD
+	IPC_REC_TYPE_MAX	/* the rows are in ascending order */
 };
 
-/*
- * Operations (ipc_hdr.op).  The numbers are stable (recordings) and each has
- * a stable name (names.c) used in --events and --json output.
- */
+/* Operations (ipc_hdr.op): one row each in ipc_ops.def. */
 enum ipc_op {
-	IPC_OP_NONE = 0,
-	/* pipes and FIFOs */
-	IPC_OP_PIPE_CREATE = 1,
-	IPC_OP_FIFO_OPEN = 2,
-	IPC_OP_PIPE_READ = 3,
-	IPC_OP_PIPE_WRITE = 4,
-	/* POSIX message queues */
-	IPC_OP_MQ_OPEN = 10,
-	IPC_OP_MQ_SEND = 11,
-	IPC_OP_MQ_RECEIVE = 12,
-	IPC_OP_MQ_NOTIFY = 13,
-	IPC_OP_MQ_UNLINK = 14,
-	IPC_OP_MQ_GETSETATTR = 15,
-	/* futexes */
-	IPC_OP_FUTEX_WAIT = 20,		/* WAIT, WAIT_BITSET, futex_wait(2) */
-	IPC_OP_FUTEX_WAKE = 21,		/* WAKE, WAKE_BITSET, futex_wake(2) */
-	IPC_OP_FUTEX_REQUEUE = 22,	/* REQUEUE, CMP_REQUEUE, futex_requeue(2) */
-	IPC_OP_FUTEX_WAKE_OP = 23,
-	IPC_OP_FUTEX_LOCK_PI = 24,	/* LOCK_PI, LOCK_PI2 */
-	IPC_OP_FUTEX_UNLOCK_PI = 25,
-	IPC_OP_FUTEX_TRYLOCK_PI = 26,
-	IPC_OP_FUTEX_WAIT_REQUEUE_PI = 27,
-	IPC_OP_FUTEX_CMP_REQUEUE_PI = 28,
-	IPC_OP_FUTEX_WAITV = 29,
-	IPC_OP_FUTEX_OTHER = 30,	/* an op code this version does not know */
-	/* signals */
-	IPC_OP_SIGNAL_SEND = 40,	/* kill, tkill, tgkill, rt_(tg)sigqueueinfo,
-					 * pidfd_send_signal */
-	IPC_OP_SIGNAL_GENERATE = 41,	/* signal:signal_generate */
-	IPC_OP_SIGNAL_DELIVER = 42,	/* signal:signal_deliver */
-	/* sockets */
-	IPC_OP_SOCK_CREATE = 50,
-	IPC_OP_SOCK_PAIR = 51,
-	IPC_OP_SOCK_BIND = 52,
-	IPC_OP_SOCK_LISTEN = 53,
-	IPC_OP_SOCK_CONNECT = 54,
-	IPC_OP_SOCK_ACCEPT = 55,
-	IPC_OP_SOCK_SEND = 56,
-	IPC_OP_SOCK_RECV = 57,
-	IPC_OP_SOCK_SHUTDOWN = 58,
-	/* fd lifetime */
-	IPC_OP_FD_CLOSE = 60,
-	IPC_OP_FD_DUP = 61,
-	IPC_OP_FD_CLOSE_RANGE = 62,	/* close_range(fd, arg2, arg): no object */
-	IPC_OP_FD_SETFD = 63,		/* fcntl(fd, F_SETFD, arg) */
-	/* processes and threads */
-	IPC_OP_PROC_FORK = 70,		/* a new process */
-	IPC_OP_PROC_EXEC = 71,
-	IPC_OP_PROC_EXIT = 72,		/* the last thread of a process exits */
-	IPC_OP_THREAD_NEW = 73,		/* a new thread in an existing process */
-	IPC_OP_THREAD_EXIT = 74,	/* a thread exits, its process lives on */
-	/* SysV semaphores */
-	IPC_OP_SEM_GET = 80,
-	IPC_OP_SEM_OP = 81,		/* semop, semtimedop */
-	IPC_OP_SEM_CTL = 82,
-	/* user-space locks (uprobes, --locks) */
-	IPC_OP_LOCK_ACQUIRE = 90,	/* *_lock / rdlock / wrlock / sem_wait returned */
-	IPC_OP_LOCK_TRY = 91,		/* *_trylock / sem_trywait returned */
-	IPC_OP_LOCK_RELEASE = 92,	/* *_unlock / sem_post */
-	IPC_OP_COND_WAIT = 93,		/* pthread_cond_(timed)wait returned */
-	IPC_OP_COND_SIGNAL = 94,
-	IPC_OP_COND_BROADCAST = 95,
-	/* collector-made records */
-	IPC_OP_SNAPSHOT = 100,		/* REC_TASK, REC_FDSNAP, REC_MAP: seen in /proc */
-	IPC_OP_MAX
+#define IPC_OP(id, nr, name, fam, rec, flags, graph) IPC_OP_##id = nr,
+#include "ipc_ops.def"
+#undef IPC_OP
+	IPC_OP_MAX		/* the rows are in ascending order */
 };
 
 /*
  * What produced an event (ipc_hdr.sys): the syscall by its ipctrace number,
- * not the architecture's, or the kernel hook.  The architecture's numbers
- * are mapped onto these through sc_table (src/probe/syscalls.c), so the BPF code
- * is the same on every architecture.
+ * not the architecture's, or the kernel hook; one row each in
+ * ipc_syscalls.def.  The architecture's numbers are mapped onto these
+ * through sc_table (filled by the loader), so the BPF code is the same on
+ * every architecture.
  */
 enum ipc_sys {
 	IPC_SYS_NONE = 0,
-	IPC_SYS_READ, IPC_SYS_WRITE, IPC_SYS_READV, IPC_SYS_WRITEV,
-	IPC_SYS_SPLICE, IPC_SYS_TEE, IPC_SYS_VMSPLICE,
-	IPC_SYS_PIPE, IPC_SYS_PIPE2,
-	IPC_SYS_OPEN, IPC_SYS_OPENAT, IPC_SYS_OPENAT2,
-	IPC_SYS_CLOSE, IPC_SYS_DUP, IPC_SYS_DUP2, IPC_SYS_DUP3, IPC_SYS_FCNTL,
-	IPC_SYS_MQ_OPEN, IPC_SYS_MQ_UNLINK, IPC_SYS_MQ_TIMEDSEND,
-	IPC_SYS_MQ_TIMEDRECEIVE, IPC_SYS_MQ_NOTIFY, IPC_SYS_MQ_GETSETATTR,
-	IPC_SYS_FUTEX, IPC_SYS_FUTEX_WAITV, IPC_SYS_FUTEX_WAKE,
-	IPC_SYS_FUTEX_WAIT, IPC_SYS_FUTEX_REQUEUE,
-	IPC_SYS_KILL, IPC_SYS_TKILL, IPC_SYS_TGKILL, IPC_SYS_RT_SIGQUEUEINFO,
-	IPC_SYS_RT_TGSIGQUEUEINFO, IPC_SYS_PIDFD_SEND_SIGNAL,
-	IPC_SYS_SOCKET, IPC_SYS_SOCKETPAIR, IPC_SYS_BIND, IPC_SYS_LISTEN,
-	IPC_SYS_CONNECT, IPC_SYS_ACCEPT, IPC_SYS_ACCEPT4,
-	IPC_SYS_SENDTO, IPC_SYS_RECVFROM, IPC_SYS_SENDMSG, IPC_SYS_RECVMSG,
-	IPC_SYS_SENDMMSG, IPC_SYS_RECVMMSG, IPC_SYS_SHUTDOWN,
-	IPC_SYS_SEMGET, IPC_SYS_SEMOP, IPC_SYS_SEMTIMEDOP, IPC_SYS_SEMCTL,
-	IPC_SYS_CLOSE_RANGE,	/* appended: the numbers are stable (recordings) */
-	IPC_SYS_NR_SYSCALLS,
-	/* hooks that are not syscalls */
-	IPC_SYS_HOOK_SIGNAL_GENERATE = 100,
-	IPC_SYS_HOOK_SIGNAL_DELIVER,
-	IPC_SYS_HOOK_FORK,
-	IPC_SYS_HOOK_EXEC,
-	IPC_SYS_HOOK_EXIT,
-	IPC_SYS_HOOK_UPROBE,
-	IPC_SYS_HOOK_COLLECTOR,		/* made by the collector, not the kernel */
+#define FAM(f) 0
+#define IPC_SYSCALL(id, nr, name, fams, enter, exit, peer, x86_64) IPC_SYS_##id = nr,
+#define IPC_HOOK(id, nr, name)
+#include "ipc_syscalls.def"
+#undef IPC_SYSCALL
+#undef IPC_HOOK
+	IPC_SYS_NR_SYSCALLS,	/* the syscall rows are in ascending order */
+#define IPC_SYSCALL(id, nr, name, fams, enter, exit, peer, x86_64)
+#define IPC_HOOK(id, nr, name) IPC_SYS_HOOK_##id = nr,
+#include "ipc_syscalls.def"
+#undef IPC_SYSCALL
+#undef IPC_HOOK
+#undef FAM
 	IPC_SYS_MAX
 };
 
-/* IPC families, for --types / --no-TYPE (bit i = 1 << IPC_FAM_x). */
+/* IPC families, for --types / --no-TYPE (bit i = 1 << IPC_FAM_x): ipc_families.def. */
 enum ipc_family {
-	IPC_FAM_PIPE = 0,
-	IPC_FAM_MQ,
-	IPC_FAM_FUTEX,
-	IPC_FAM_SIGNAL,
-	IPC_FAM_SOCKET,
-	IPC_FAM_SEM,
+	IPC_FAM_NONE = -1,	/* fd lifetime, processes, locks: no family */
+#define IPC_FAMILY(id, nr, name, help) IPC_FAM_##id = nr,
+#include "ipc_families.def"
+#undef IPC_FAMILY
 	IPC_FAM_NR
 };
 #define IPC_FAM_ALL		((1u << IPC_FAM_NR) - 1)
@@ -176,20 +85,11 @@ enum ipc_family {
 #define IPC_EVF_KERNEL		(1u << 4)	/* signal: sent by the kernel,
 						 * not by a syscall */
 
-/* Object kinds (ipc_obj.kind). */
+/* Object kinds (ipc_obj.kind): ipc_kinds.def. */
 enum ipc_obj_kind {
-	IPC_OBJ_NONE = 0,
-	IPC_OBJ_PIPE,		/* anonymous pipe (pipefs inode) */
-	IPC_OBJ_FIFO,		/* named pipe on a filesystem */
-	IPC_OBJ_UNIX,		/* AF_UNIX socket */
-	IPC_OBJ_TCP,		/* AF_INET/AF_INET6 stream */
-	IPC_OBJ_UDP,		/* AF_INET/AF_INET6 datagram */
-	IPC_OBJ_INET,		/* other AF_INET/AF_INET6 sockets (raw, sctp...) */
-	IPC_OBJ_SOCK,		/* other socket families (netlink, packet...) */
-	IPC_OBJ_MQ,		/* POSIX message queue (mqueue inode) */
-	IPC_OBJ_FUTEX,
-	IPC_OBJ_SEM,		/* SysV semaphore set */
-	IPC_OBJ_OTHER,		/* an fd of another kind (regular file, tty...) */
+#define IPC_KIND(id, nr, name, fam) IPC_OBJ_##id = nr,
+#include "ipc_kinds.def"
+#undef IPC_KIND
 	IPC_OBJ_KIND_MAX
 };
 
@@ -506,6 +406,51 @@ struct ipc_rec_stats {
 struct ipc_watch_key {
 	__u64 a;
 	__u64 b;
+};
+
+/*
+ * How the probes handle each syscall (ipc_syscalls.def's enter, exit and peer
+ * columns), in the sys_info table the loader fills, indexed by enum ipc_sys.
+ * The probes switch on these ids, never on syscall numbers or ranges.
+ */
+enum ipc_enter {
+	IPC_ENTER_NONE = 0,	/* nothing to do at entry */
+	IPC_ENTER_FD,		/* resolve the fd in args[0] (and splice/tee's second) */
+	IPC_ENTER_MQ,
+	IPC_ENTER_FUTEX,
+	IPC_ENTER_SIGNAL,
+	IPC_ENTER_SEM,
+};
+
+enum ipc_exit {
+	IPC_EXIT_NONE = 0,
+	IPC_EXIT_IO,		/* data through a pipe, FIFO or socket */
+	IPC_EXIT_FD_PAIR,	/* pipe, pipe2, socketpair */
+	IPC_EXIT_FD_OPEN,	/* open of a FIFO */
+	IPC_EXIT_FD_CLOSE,	/* close, dup, F_SETFD, close_range */
+	IPC_EXIT_SOCK,		/* socket, bind, listen, connect, accept, shutdown */
+	IPC_EXIT_MQ,
+	IPC_EXIT_FUTEX,
+	IPC_EXIT_SIGNAL,	/* the signal-sending syscalls */
+	IPC_EXIT_SEM,
+};
+
+enum ipc_peer {
+	IPC_PEER_NO = 0,	/* not traced for processes outside the filter */
+	IPC_PEER_FD0,		/* the fd in args[0] */
+	IPC_PEER_FD0_FD1,	/* the fd in args[0] or args[1] (tee) */
+	IPC_PEER_FD0_FD2,	/* the fd in args[0] or args[2] (splice) */
+	IPC_PEER_FUTEX,		/* futex(2): shared unless FUTEX_PRIVATE_FLAG in args[1] */
+	IPC_PEER_FUTEX2,	/* futex_wait/wake(2): shared unless FUTEX2_PRIVATE in args[3] */
+	IPC_PEER_FUTEXV,	/* a vector of futex words: decided per word at entry */
+	IPC_PEER_SEMID,		/* a SysV semaphore set id in args[0] */
+};
+
+struct ipc_sys_info {
+	__u8 enter;		/* enum ipc_enter */
+	__u8 exit;		/* enum ipc_exit */
+	__u8 peer;		/* enum ipc_peer */
+	__u8 _pad;
 };
 
 /* ipc_inflight.iflags */

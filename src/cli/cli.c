@@ -77,13 +77,14 @@ static const struct argp_option options[] = {
 	  "shared futexes", 1 },
 	{ NULL, 0, NULL, 0, "What to trace:", 2 },
 	{ "types", OPT_TYPES, "LIST", 0,
-	  "Families to trace: pipe,mq,futex,signal,socket,sem (default: all)", 2 },
-	{ "no-pipe", OPT_NO_FAMILY + IPC_FAM_PIPE, NULL, 0, "Do not trace pipes and FIFOs", 2 },
-	{ "no-mq", OPT_NO_FAMILY + IPC_FAM_MQ, NULL, 0, "Do not trace POSIX message queues", 2 },
-	{ "no-futex", OPT_NO_FAMILY + IPC_FAM_FUTEX, NULL, 0, "Do not trace futexes", 2 },
-	{ "no-signal", OPT_NO_FAMILY + IPC_FAM_SIGNAL, NULL, 0, "Do not trace signals", 2 },
-	{ "no-socket", OPT_NO_FAMILY + IPC_FAM_SOCKET, NULL, 0, "Do not trace sockets", 2 },
-	{ "no-sem", OPT_NO_FAMILY + IPC_FAM_SEM, NULL, 0, "Do not trace SysV semaphores", 2 },
+	  "Families to trace, a comma list of:"
+#define IPC_FAMILY(id, nr, name, help) " " name
+#include "ipc_families.def"
+#undef IPC_FAMILY
+	  " (default: all)", 2 },
+#define IPC_FAMILY(id, nr, name, help) { "no-" name, OPT_NO_FAMILY + IPC_FAM_##id, NULL, 0, help, 2 },
+#include "ipc_families.def"
+#undef IPC_FAMILY
 	{ "no-stacks", OPT_NO_STACKS, NULL, 0,
 	  "Do not capture user stacks of blocking operations", 2 },
 	{ "locks", OPT_LOCKS, NULL, 0,

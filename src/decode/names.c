@@ -24,64 +24,26 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const op_names[IPC_OP_MAX] = {
-	[IPC_OP_PIPE_CREATE] = "pipe_create",
-	[IPC_OP_FIFO_OPEN] = "fifo_open",
-	[IPC_OP_PIPE_READ] = "pipe_read",
-	[IPC_OP_PIPE_WRITE] = "pipe_write",
-	[IPC_OP_MQ_OPEN] = "mq_open",
-	[IPC_OP_MQ_SEND] = "mq_send",
-	[IPC_OP_MQ_RECEIVE] = "mq_receive",
-	[IPC_OP_MQ_NOTIFY] = "mq_notify",
-	[IPC_OP_MQ_UNLINK] = "mq_unlink",
-	[IPC_OP_MQ_GETSETATTR] = "mq_getsetattr",
-	[IPC_OP_FUTEX_WAIT] = "futex_wait",
-	[IPC_OP_FUTEX_WAKE] = "futex_wake",
-	[IPC_OP_FUTEX_REQUEUE] = "futex_requeue",
-	[IPC_OP_FUTEX_WAKE_OP] = "futex_wake_op",
-	[IPC_OP_FUTEX_LOCK_PI] = "futex_lock_pi",
-	[IPC_OP_FUTEX_UNLOCK_PI] = "futex_unlock_pi",
-	[IPC_OP_FUTEX_TRYLOCK_PI] = "futex_trylock_pi",
-	[IPC_OP_FUTEX_WAIT_REQUEUE_PI] = "futex_wait_requeue_pi",
-	[IPC_OP_FUTEX_CMP_REQUEUE_PI] = "futex_cmp_requeue_pi",
-	[IPC_OP_FUTEX_WAITV] = "futex_waitv",
-	[IPC_OP_FUTEX_OTHER] = "futex_other",
-	[IPC_OP_SIGNAL_SEND] = "signal_send",
-	[IPC_OP_SIGNAL_GENERATE] = "signal_generate",
-	[IPC_OP_SIGNAL_DELIVER] = "signal_deliver",
-	[IPC_OP_SOCK_CREATE] = "sock_create",
-	[IPC_OP_SOCK_PAIR] = "sock_pair",
-	[IPC_OP_SOCK_BIND] = "sock_bind",
-	[IPC_OP_SOCK_LISTEN] = "sock_listen",
-	[IPC_OP_SOCK_CONNECT] = "sock_connect",
-	[IPC_OP_SOCK_ACCEPT] = "sock_accept",
-	[IPC_OP_SOCK_SEND] = "sock_send",
-	[IPC_OP_SOCK_RECV] = "sock_recv",
-	[IPC_OP_SOCK_SHUTDOWN] = "sock_shutdown",
-	[IPC_OP_FD_CLOSE] = "fd_close",
-	[IPC_OP_FD_DUP] = "fd_dup",
-	[IPC_OP_FD_CLOSE_RANGE] = "fd_close_range",
-	[IPC_OP_FD_SETFD] = "fd_setfd",
-	[IPC_OP_PROC_FORK] = "proc_fork",
-	[IPC_OP_PROC_EXEC] = "proc_exec",
-	[IPC_OP_PROC_EXIT] = "proc_exit",
-	[IPC_OP_THREAD_NEW] = "thread_new",
-	[IPC_OP_THREAD_EXIT] = "thread_exit",
-	[IPC_OP_SEM_GET] = "sem_get",
-	[IPC_OP_SEM_OP] = "sem_op",
-	[IPC_OP_SEM_CTL] = "sem_ctl",
-	[IPC_OP_LOCK_ACQUIRE] = "lock_acquire",
-	[IPC_OP_LOCK_TRY] = "lock_try",
-	[IPC_OP_LOCK_RELEASE] = "lock_release",
-	[IPC_OP_COND_WAIT] = "cond_wait",
-	[IPC_OP_COND_SIGNAL] = "cond_signal",
-	[IPC_OP_COND_BROADCAST] = "cond_broadcast",
-	[IPC_OP_SNAPSHOT] = "snapshot",
+/* One row per op, from ipc_ops.def. */
+struct op_desc {
+	const char *name;
+	int family;		/* enum ipc_family, IPC_FAM_NONE */
+	unsigned short rec;	/* enum ipc_rec_type */
+	unsigned short flags;	/* OPF_* */
+	unsigned char graph;	/* enum ipc_graph_role */
+};
+
+static const struct op_desc op_descs[IPC_OP_MAX] = {
+#define IPC_OP(id, nr, nm, fam, rec_, fl, gr)						\
+	[IPC_OP_##id] = { .name = nm, .family = IPC_FAM_##fam, .rec = IPC_REC_##rec_,	\
+			  .flags = fl, .graph = IPC_GRAPH_##gr },
+#include "ipc_ops.def"
+#undef IPC_OP
 };
 
 const char *ipc_op_name(unsigned int op)
 {
-	return op < IPC_OP_MAX ? op_names[op] : NULL;
+	return op < IPC_OP_MAX ? op_descs[op].name : NULL;
 }
 
 int ipc_op_from_name(const char *name)
@@ -89,121 +51,44 @@ int ipc_op_from_name(const char *name)
 	if (!name)
 		return -ENOENT;
 	for (unsigned int i = 0; i < IPC_OP_MAX; i++)
-		if (op_names[i] && strcmp(op_names[i], name) == 0)
+		if (op_descs[i].name && strcmp(op_descs[i].name, name) == 0)
 			return (int)i;
 	return -ENOENT;
 }
 
-/*
- * The op numbers are grouped by family in decades (see ipctrace_abi.h), so
- * the family follows from the range; ops that are not IPC themselves (fd
- * lifetime, processes, user-space locks, snapshots) have none.
- */
 int ipc_op_family(unsigned int op)
 {
-	if (!ipc_op_name(op))
+	if (!ipc_op_name(op) || op_descs[op].family == IPC_FAM_NONE)
 		return -1;
-	if (op <= IPC_OP_PIPE_WRITE)
-		return IPC_FAM_PIPE;
-	if (op <= IPC_OP_MQ_GETSETATTR)
-		return IPC_FAM_MQ;
-	if (op <= IPC_OP_FUTEX_OTHER)
-		return IPC_FAM_FUTEX;
-	if (op <= IPC_OP_SIGNAL_DELIVER)
-		return IPC_FAM_SIGNAL;
-	if (op <= IPC_OP_SOCK_SHUTDOWN)
-		return IPC_FAM_SOCKET;
-	if (op >= IPC_OP_SEM_GET && op <= IPC_OP_SEM_CTL)
-		return IPC_FAM_SEM;
-	return -1;
+	return op_descs[op].family;
 }
 
 int ipc_op_can_block(unsigned int op)
 {
-	switch (op) {
-	case IPC_OP_FIFO_OPEN:		/* waits for the other end */
-	case IPC_OP_PIPE_READ:
-	case IPC_OP_PIPE_WRITE:		/* a full pipe */
-	case IPC_OP_MQ_SEND:		/* a full queue */
-	case IPC_OP_MQ_RECEIVE:
-	case IPC_OP_FUTEX_WAIT:
-	case IPC_OP_FUTEX_LOCK_PI:
-	case IPC_OP_FUTEX_WAIT_REQUEUE_PI:
-	case IPC_OP_FUTEX_WAITV:
-	case IPC_OP_SOCK_CONNECT:
-	case IPC_OP_SOCK_ACCEPT:
-	case IPC_OP_SOCK_SEND:
-	case IPC_OP_SOCK_RECV:
-	case IPC_OP_SEM_OP:
-	case IPC_OP_LOCK_ACQUIRE:
-	case IPC_OP_COND_WAIT:
-		return 1;
-	default:
-		return 0;
-	}
+	return ipc_op_name(op) && (op_descs[op].flags & OPF_BLOCKS);
+}
+
+unsigned int ipc_op_flags(unsigned int op)
+{
+	return ipc_op_name(op) ? op_descs[op].flags : 0;
+}
+
+unsigned int ipc_op_rec(unsigned int op)
+{
+	return ipc_op_name(op) ? op_descs[op].rec : IPC_REC_NONE;
+}
+
+unsigned int ipc_op_graph(unsigned int op)
+{
+	return ipc_op_name(op) ? op_descs[op].graph : IPC_GRAPH_NONE;
 }
 
 static const char *const sys_names[IPC_SYS_MAX] = {
-	[IPC_SYS_READ] = "read",
-	[IPC_SYS_WRITE] = "write",
-	[IPC_SYS_READV] = "readv",
-	[IPC_SYS_WRITEV] = "writev",
-	[IPC_SYS_SPLICE] = "splice",
-	[IPC_SYS_TEE] = "tee",
-	[IPC_SYS_VMSPLICE] = "vmsplice",
-	[IPC_SYS_PIPE] = "pipe",
-	[IPC_SYS_PIPE2] = "pipe2",
-	[IPC_SYS_OPEN] = "open",
-	[IPC_SYS_OPENAT] = "openat",
-	[IPC_SYS_OPENAT2] = "openat2",
-	[IPC_SYS_CLOSE] = "close",
-	[IPC_SYS_DUP] = "dup",
-	[IPC_SYS_DUP2] = "dup2",
-	[IPC_SYS_DUP3] = "dup3",
-	[IPC_SYS_FCNTL] = "fcntl",
-	[IPC_SYS_MQ_OPEN] = "mq_open",
-	[IPC_SYS_MQ_UNLINK] = "mq_unlink",
-	[IPC_SYS_MQ_TIMEDSEND] = "mq_timedsend",
-	[IPC_SYS_MQ_TIMEDRECEIVE] = "mq_timedreceive",
-	[IPC_SYS_MQ_NOTIFY] = "mq_notify",
-	[IPC_SYS_MQ_GETSETATTR] = "mq_getsetattr",
-	[IPC_SYS_FUTEX] = "futex",
-	[IPC_SYS_FUTEX_WAITV] = "futex_waitv",
-	[IPC_SYS_FUTEX_WAKE] = "futex_wake",
-	[IPC_SYS_FUTEX_WAIT] = "futex_wait",
-	[IPC_SYS_FUTEX_REQUEUE] = "futex_requeue",
-	[IPC_SYS_KILL] = "kill",
-	[IPC_SYS_TKILL] = "tkill",
-	[IPC_SYS_TGKILL] = "tgkill",
-	[IPC_SYS_RT_SIGQUEUEINFO] = "rt_sigqueueinfo",
-	[IPC_SYS_RT_TGSIGQUEUEINFO] = "rt_tgsigqueueinfo",
-	[IPC_SYS_PIDFD_SEND_SIGNAL] = "pidfd_send_signal",
-	[IPC_SYS_SOCKET] = "socket",
-	[IPC_SYS_SOCKETPAIR] = "socketpair",
-	[IPC_SYS_BIND] = "bind",
-	[IPC_SYS_LISTEN] = "listen",
-	[IPC_SYS_CONNECT] = "connect",
-	[IPC_SYS_ACCEPT] = "accept",
-	[IPC_SYS_ACCEPT4] = "accept4",
-	[IPC_SYS_SENDTO] = "sendto",
-	[IPC_SYS_RECVFROM] = "recvfrom",
-	[IPC_SYS_SENDMSG] = "sendmsg",
-	[IPC_SYS_RECVMSG] = "recvmsg",
-	[IPC_SYS_SENDMMSG] = "sendmmsg",
-	[IPC_SYS_RECVMMSG] = "recvmmsg",
-	[IPC_SYS_SHUTDOWN] = "shutdown",
-	[IPC_SYS_SEMGET] = "semget",
-	[IPC_SYS_SEMOP] = "semop",
-	[IPC_SYS_SEMTIMEDOP] = "semtimedop",
-	[IPC_SYS_SEMCTL] = "semctl",
-	[IPC_SYS_CLOSE_RANGE] = "close_range",
-	[IPC_SYS_HOOK_SIGNAL_GENERATE] = "signal_generate",
-	[IPC_SYS_HOOK_SIGNAL_DELIVER] = "signal_deliver",
-	[IPC_SYS_HOOK_FORK] = "sched_process_fork",
-	[IPC_SYS_HOOK_EXEC] = "sched_process_exec",
-	[IPC_SYS_HOOK_EXIT] = "sched_process_exit",
-	[IPC_SYS_HOOK_UPROBE] = "uprobe",
-	[IPC_SYS_HOOK_COLLECTOR] = "collector",
+#define IPC_SYSCALL(id, nr, name, fams, enter, exit, peer, x86_64) [IPC_SYS_##id] = name,
+#define IPC_HOOK(id, nr, name) [IPC_SYS_HOOK_##id] = name,
+#include "ipc_syscalls.def"
+#undef IPC_SYSCALL
+#undef IPC_HOOK
 };
 
 const char *ipc_sys_name(unsigned int sys)
@@ -222,18 +107,9 @@ int ipc_sys_from_name(const char *name)
 }
 
 static const char *const kind_names[IPC_OBJ_KIND_MAX] = {
-	[IPC_OBJ_NONE] = "none",
-	[IPC_OBJ_PIPE] = "pipe",
-	[IPC_OBJ_FIFO] = "fifo",
-	[IPC_OBJ_UNIX] = "unix",
-	[IPC_OBJ_TCP] = "tcp",
-	[IPC_OBJ_UDP] = "udp",
-	[IPC_OBJ_INET] = "inet",
-	[IPC_OBJ_SOCK] = "sock",
-	[IPC_OBJ_MQ] = "mq",
-	[IPC_OBJ_FUTEX] = "futex",
-	[IPC_OBJ_SEM] = "sem",
-	[IPC_OBJ_OTHER] = "other",
+#define IPC_KIND(id, nr, name, fam) [IPC_OBJ_##id] = name,
+#include "ipc_kinds.def"
+#undef IPC_KIND
 };
 
 const char *ipc_obj_kind_name(unsigned int kind)
@@ -242,12 +118,9 @@ const char *ipc_obj_kind_name(unsigned int kind)
 }
 
 static const char *const family_names[IPC_FAM_NR] = {
-	[IPC_FAM_PIPE] = "pipe",
-	[IPC_FAM_MQ] = "mq",
-	[IPC_FAM_FUTEX] = "futex",
-	[IPC_FAM_SIGNAL] = "signal",
-	[IPC_FAM_SOCKET] = "socket",
-	[IPC_FAM_SEM] = "sem",
+#define IPC_FAMILY(id, nr, name, help) [IPC_FAM_##id] = name,
+#include "ipc_families.def"
+#undef IPC_FAMILY
 };
 
 const char *ipc_family_name(unsigned int fam)

@@ -18,6 +18,36 @@ int ipc_op_family(unsigned int op);
 /* Whether an op can block (waits, reads, receives, accept, connect...). */
 int ipc_op_can_block(unsigned int op);
 
+/* ipc_ops.def's flags column */
+#define OPF_BLOCKS	(1u << 0)	/* the operation can block */
+#define OPF_PROC	(1u << 1)	/* a process or thread lifetime event */
+
+/* What an op does to the graph model (ipc_ops.def's graph column). */
+enum ipc_graph_role {
+	IPC_GRAPH_NONE = 0,
+	IPC_GRAPH_SEND,		/* traffic process -> object through an fd */
+	IPC_GRAPH_RECV,		/* traffic object -> process through an fd */
+	IPC_GRAPH_BIND,		/* the fd now names the object */
+	IPC_GRAPH_PAIR,		/* two fds at once (pipe, socketpair, accept) */
+	IPC_GRAPH_CLOSE,
+	IPC_GRAPH_CLOSE_RANGE,
+	IPC_GRAPH_SETFD,
+	IPC_GRAPH_DUP,
+	IPC_GRAPH_WAKE,		/* process -> object without an fd (futex wake) */
+	IPC_GRAPH_WAIT,		/* object -> process without an fd (futex wait) */
+	IPC_GRAPH_USE,		/* the process holds the object, no traffic */
+	IPC_GRAPH_SEMOP,	/* direction from the semaphore operations */
+	IPC_GRAPH_SIGNAL,	/* process -> process */
+	IPC_GRAPH_FORK,
+	IPC_GRAPH_EXEC,
+	IPC_GRAPH_EXIT,
+};
+
+/* The flags (OPF_*), record type and graph role of an op; 0 for an unknown op. */
+unsigned int ipc_op_flags(unsigned int op);
+unsigned int ipc_op_rec(unsigned int op);
+unsigned int ipc_op_graph(unsigned int op);
+
 /* Syscall or hook name: "write", "sendmsg", "signal_generate"... or NULL. */
 const char *ipc_sys_name(unsigned int sys);
 /* enum ipc_sys for a syscall name, or -ENOENT. */

@@ -16,9 +16,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "ipctrace.skel.h"
 #include "probe/loader.h"
 #include "probe/syscalls.h"
+/* after the ABI types: the skeleton names struct ipc_sys_info */
+#include "ipctrace.skel.h"
 
 #define CAP_PERFMON_BIT 38
 #define CAP_BPF_BIT 39
@@ -108,6 +109,7 @@ static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
 	struct ipctrace_bpf__rodata *rd = skel->rodata;
 
 	syscalls__fill_table((uint8_t *)rd->sc_table, o->families);
+	syscalls__fill_info((struct ipc_sys_info *)rd->sys_info);
 	rd->filter_procs = o->filter;
 	rd->filter_tids = o->filter_tids;
 	rd->follow_children = o->follow;

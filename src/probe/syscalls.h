@@ -17,6 +17,9 @@
  */
 int syscalls__fill_table(uint8_t *table, uint32_t mask);
 
+/* The probes' handlers per enum ipc_sys: IPC_SYS_NR_SYSCALLS entries. */
+void syscalls__fill_info(struct ipc_sys_info *info);
+
 /* The architecture's number of an ipc syscall, or -1 when it has none. */
 int syscalls__arch_nr(unsigned int sys);
 
