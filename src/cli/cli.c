@@ -111,7 +111,7 @@ static const struct argp_option options[] = {
 	  "traced machine's files)", 3 },
 	{ NULL, 0, NULL, 0, "Tuning and diagnostics:", 4 },
 	{ "ringbuf-size", OPT_RINGBUF, "MIB", 0,
-	  "Ring buffer size in MiB, a power of two (default 8)", 4 },
+	  "Ring buffer size in MiB, a power of two up to 2048 (default 8)", 4 },
 	{ "verbose", 'v', NULL, 0, "libbpf diagnostics; twice for debug output", 4 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
 	{ "version", 'V', NULL, 0, "Show the version", -1 },
@@ -226,9 +226,9 @@ static int parse_ringbuf(struct env *env, const char *arg)
 {
 	long mib;
 
-	if (parse_long(arg, 1, 4096, &mib) || (mib & (mib - 1)))
-		return fail(env, "invalid --ringbuf-size '%s': a power of two from 1 to 4096 (MiB)",
-			    arg);
+	if (parse_long(arg, 1, RINGBUF_MAX_MIB, &mib) || (mib & (mib - 1)))
+		return fail(env, "invalid --ringbuf-size '%s': a power of two from 1 to %d (MiB)",
+			    arg, RINGBUF_MAX_MIB);
 	env->ringbuf_bytes = (uint64_t)mib << 20;
 	return 0;
 }

@@ -15,6 +15,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/*
+ * The ring buffer's size is the map's max_entries, a u32 of bytes: 4096 MiB
+ * would wrap to 0, so 2048 MiB is the largest power of two that fits.
+ */
+#define RINGBUF_MAX_MIB		2048
+
 #define CLI_MAX_PIDS 64
 
 /* Exit codes (documented in README and --help) */

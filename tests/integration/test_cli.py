@@ -151,6 +151,9 @@ class Cli(unittest.TestCase):
             (["-p"], "ipctrace: option '-p' needs a value"),
             (["--symfs", "/", "-p", "1"], "ipctrace: --symfs applies to 'ipctrace report': "
                                           "a live trace reads the targets' own files"),
+            # 4096 MiB is 2^32 bytes: the map size, a u32, would wrap to 0
+            (["--ringbuf-size", "4096", "-p", "1"],
+             "ipctrace: invalid --ringbuf-size '4096': a power of two from 1 to 2048 (MiB)"),
         ]
         for args, msg in cases:
             p = ipct.run([ipct.IPCTRACE] + args)
