@@ -27,7 +27,7 @@
 /* Record types (ipc_hdr.type): one row each in ipc_records.def. */
 enum ipc_rec_type {
 	IPC_REC_NONE = 0,
-#define IPC_RECORD(id, nr, st, origin) IPC_REC_##id = nr,
+#define IPC_RECORD(id, nr, st, origin, desc) IPC_REC_##id = nr,
 #include "ipc_records.def"
 #undef IPC_RECORD
 	IPC_REC_TYPE_MAX	/* the rows are in ascending order */

@@ -11,6 +11,7 @@
 #include "analysis/flame.h"
 #include "analysis/flamesink.h"
 #include "decode/decode.h"
+#include "decode/records.h"
 #include "lib/hmap.h"
 #include "lib/strtab.h"
 #include "lib/vec.h"
@@ -114,8 +115,8 @@ static const char *leaf_name(struct flamesink *fs, const struct ipc_hdr *h)
 	if (h->type == IPC_REC_FUTEX) {
 		futex_leaf(fs, (const struct ipc_ev_futex *)h, &k, buf, sizeof(buf));
 	} else {
-		/* only a queue is named by its name ("mq:/jobs") */
-		name = h->type == IPC_REC_MQ ? ((const struct ipc_ev_mq *)h)->name : NULL;
+		/* only a queue is named by its name ("mq:/jobs"): objkey__format knows */
+		name = rec_name(h);
 		objkey__format(buf, sizeof(buf), &k, ipc_rec_obj(h), name && name[0] ?
 			       name : NULL);
 	}
@@ -134,7 +135,7 @@ static int flamesink_event(void *ctx, const struct ipc_hdr *h, size_t len)
 	int idx;
 
 	/* IPC operations only: a lock record's sleep is the futex wait inside it */
-	if (!(h->flags & IPC_EVF_BLOCKED) || h->type >= IPC_REC_LOCK)
+	if (!(h->flags & IPC_EVF_BLOCKED) || rec_origin(h->type) != REC_SYSCALL)
 		return 0;
 	k.proc = proctab__comm(collector__procs_const(fs->c), h->pid);
 	k.leaf = leaf_name(fs, h);

@@ -14,6 +14,7 @@
 #include "analysis/graph_int.h"
 #include "decode/decode.h"
 #include "decode/names.h"
+#include "decode/records.h"
 #include "lib/strtab.h"
 #include "model/collector.h"
 #include "model/proctab.h"
@@ -180,7 +181,7 @@ static uint32_t proc_of(struct graph *g, const struct ipc_hdr *h)
 {
 	uint32_t i = proc_node(g, h->pid, h->ts_ns, h->comm, sizeof(h->comm));
 
-	if (i != GN_NONE && h->type < IPC_REC_META && !(h->flags & IPC_EVF_PEER))
+	if (i != GN_NONE && rec_is_event(h) && !(h->flags & IPC_EVF_PEER))
 		gnode(g, i)->traced = true;
 	return i;
 }
@@ -482,17 +483,11 @@ static int fd_bind(struct graph *g, uint32_t p, int fd, uint32_t o, uint8_t mode
 	return 0;
 }
 
-/* What a record says about an fd: the object, its name, the end and O_CLOEXEC (-1 unknown). */
-struct gbind {
-	const struct ipc_obj *obj;
-	const char *name;
-	int fd;
-	uint8_t mode;
-	int cloexec;
-};
+/* The fd modes of a binding are the graph's hold modes. */
+_Static_assert(REC_MODE_READ == GH_READ && REC_MODE_WRITE == GH_WRITE, "fd modes");
 
 /* Process and object of a record, with the fd bound.  *o is GN_NONE if no IPC object. */
-static int bind_rec(struct graph *g, const struct ipc_hdr *h, const struct gbind *b, uint32_t *p,
+static int bind_rec(struct graph *g, const struct ipc_hdr *h, const struct rec_bind *b, uint32_t *p,
 		    uint32_t *o)
 {
 	int err;
@@ -590,30 +585,49 @@ static int edge_add(struct graph *g, const struct ipc_hdr *h, const struct gop *
 
 /* Records */
 
-static int on_io(struct graph *g, const struct ipc_ev_io *e)
+/* The model's reading of a record (decode/records.h), empty when it has none. */
+static void rec_use(const struct ipc_hdr *h, struct rec_use *u)
 {
-	const struct ipc_hdr *h = &e->hdr;
-	bool out = h->op == IPC_OP_PIPE_WRITE || h->op == IPC_OP_SOCK_SEND;
-	struct gbind b = { .obj = &e->obj, .fd = e->fd, .cloexec = -1 };
-	struct gop op = { .out = out, .bytes = e->bytes, .msgs = e->msgs, .err = h->ret < 0 };
+	const struct rec_desc *d = rec_desc(h->type);
+
+	memset(u, 0, sizeof(*u));
+	if (d && d->use)
+		d->use(h, u);
+}
+
+/* SEND and RECV: traffic through an fd, process -> object or object -> process. */
+static int on_traffic(struct graph *g, const struct ipc_hdr *h, bool out)
+{
+	struct gop op = { .out = out, .err = h->ret < 0 };
+	struct rec_use u;
 	int err;
 
-	if (!out && h->op != IPC_OP_PIPE_READ && h->op != IPC_OP_SOCK_RECV)
+	rec_use(h, &u);
+	if (!u.nr_binds)
 		return 0;
-	b.mode = out ? GH_WRITE : GH_READ;
-	err = bind_rec(g, h, &b, &op.proc, &op.other);
+	u.bind[0].mode = out ? GH_WRITE : GH_READ;
+	err = bind_rec(g, h, &u.bind[0], &op.proc, &op.other);
 	if (err || op.other == GN_NONE)
 		return err;
+	op.bytes = u.bytes;
+	op.msgs = u.msgs;
 	return edge_add(g, h, &op);
 }
 
-static uint8_t accmode(unsigned int flags)
+/* BIND and PAIR, and the fds of the start-of-trace snapshot. */
+static int on_bind(struct graph *g, const struct ipc_hdr *h)
 {
-	switch (flags & O_ACCMODE) {
-	case O_RDONLY:	return GH_READ;
-	case O_WRONLY:	return GH_WRITE;
-	default:	return GH_READ | GH_WRITE;
+	struct rec_use u;
+	uint32_t p, o;
+
+	rec_use(h, &u);
+	for (int i = 0; i < u.nr_binds; i++) {
+		int err = bind_rec(g, h, &u.bind[i], &p, &o);
+
+		if (err)
+			return err;
 	}
+	return 0;
 }
 
 static int on_close(struct graph *g, const struct ipc_hdr *h, int fd)
@@ -647,133 +661,67 @@ static int on_close_range(struct graph *g, const struct ipc_ev_fd *e)
 	return 0;
 }
 
-/* Records that give two fds: pipe (both ends), socketpair, accept (and its listener). */
-static int on_fd_pair(struct graph *g, const struct ipc_ev_fd *e)
+static int on_setfd(struct graph *g, const struct ipc_ev_fd *e)
 {
-	const struct ipc_hdr *h = &e->hdr;
-	struct gbind b = { .obj = &e->obj, .fd = e->fd, .mode = GH_READ | GH_WRITE };
-	uint32_t p, o;
-	int err;
+	uint32_t p = proc_find(g, e->hdr.pid);
+	struct gfd *f = p == GN_NONE ? NULL : fd_find(g, p, e->fd);
 
-	if (h->op == IPC_OP_PIPE_CREATE) {
-		b.mode = GH_READ;
-		b.cloexec = !!(e->arg & O_CLOEXEC);
-	} else {
-		b.cloexec = !!((h->op == IPC_OP_SOCK_PAIR ? e->arg2 : e->arg) & SOCK_CLOEXEC);
-	}
-	err = bind_rec(g, h, &b, &p, &o);
-	if (err)
-		return err;
-	b.fd = e->fd2;
-	if (h->op == IPC_OP_PIPE_CREATE)
-		b.mode = GH_WRITE;
-	else
-		b.obj = &e->obj2;
-	if (h->op == IPC_OP_SOCK_ACCEPT)
-		b.cloexec = -1;		/* the listener */
-	return bind_rec(g, h, &b, &p, &o);
+	if (f)
+		f->cloexec = e->arg & FD_CLOEXEC;
+	return 0;
 }
 
-static int on_fd(struct graph *g, const struct ipc_ev_fd *e)
+/* A new fd for the old one's object, with the old one's mode. */
+static int on_dup(struct graph *g, const struct ipc_ev_fd *e)
 {
-	const struct ipc_hdr *h = &e->hdr;
-	struct gbind b = { .obj = &e->obj, .name = e->name, .fd = e->fd,
-			   .mode = GH_READ | GH_WRITE, .cloexec = -1 };
-	uint32_t p, o;
+	uint32_t pp = proc_find(g, e->hdr.pid), p, o;
+	const struct gfd *old = pp == GN_NONE ? NULL : fd_find(g, pp, e->fd2);
+	struct rec_use u;
 
-	if (h->ret < 0)
+	rec_use(&e->hdr, &u);
+	if (!u.nr_binds)
 		return 0;
-	switch (h->op) {
-	case IPC_OP_FD_CLOSE:
+	u.bind[0].mode = old ? old->mode : 0;
+	return bind_rec(g, &e->hdr, &u.bind[0], &p, &o);
+}
+
+/* The fd lifetime roles, which only fd records have. */
+static int on_fd_life(struct graph *g, const struct ipc_hdr *h, unsigned int role)
+{
+	const struct ipc_ev_fd *e = (const struct ipc_ev_fd *)h;
+
+	if (h->type != IPC_REC_FD || h->ret < 0)
+		return 0;
+	switch (role) {
+	case IPC_GRAPH_CLOSE:
 		return on_close(g, h, e->fd);
-	case IPC_OP_FD_CLOSE_RANGE:
+	case IPC_GRAPH_CLOSE_RANGE:
 		return on_close_range(g, e);
-	case IPC_OP_FD_SETFD: {
-		uint32_t pp = proc_find(g, h->pid);
-		struct gfd *f = pp == GN_NONE ? NULL : fd_find(g, pp, e->fd);
-
-		if (f)
-			f->cloexec = e->arg & FD_CLOEXEC;
-		return 0;
-	}
-	case IPC_OP_PIPE_CREATE:
-	case IPC_OP_SOCK_PAIR:
-	case IPC_OP_SOCK_ACCEPT:
-		return on_fd_pair(g, e);
-	case IPC_OP_FD_DUP: {
-		uint32_t pp = proc_find(g, h->pid);
-		const struct gfd *old = pp == GN_NONE ? NULL : fd_find(g, pp, e->fd2);
-
-		b.mode = old ? old->mode : 0;
-		b.cloexec = !!(e->arg & O_CLOEXEC);
-		break;
-	}
-	case IPC_OP_FIFO_OPEN:
-		b.mode = accmode(e->arg);
-		b.cloexec = !!(e->arg & O_CLOEXEC);
-		break;
-	case IPC_OP_SOCK_CREATE:
-		b.cloexec = !!(e->arg2 & SOCK_CLOEXEC);
-		break;
-	default:	/* bind, listen, connect, shutdown */
-		break;
-	}
-	return bind_rec(g, h, &b, &p, &o);
-}
-
-static int on_mq(struct graph *g, const struct ipc_ev_mq *e)
-{
-	const struct ipc_hdr *h = &e->hdr;
-	struct gbind b = { .obj = &e->obj, .name = e->name, .fd = e->mqd, .cloexec = -1 };
-	struct gop op = { .out = h->op == IPC_OP_MQ_SEND, .err = h->ret < 0 };
-	int err;
-
-	/* unlink names a queue without an fd: no object to attach it to */
-	if (h->op == IPC_OP_MQ_UNLINK || (h->op == IPC_OP_MQ_OPEN && h->ret < 0))
-		return 0;
-	if (h->op == IPC_OP_MQ_OPEN) {
-		b.mode = accmode(e->oflag);
-		b.cloexec = !!(e->oflag & O_CLOEXEC);
-	} else if (h->op == IPC_OP_MQ_SEND || h->op == IPC_OP_MQ_RECEIVE) {
-		b.mode = op.out ? GH_WRITE : GH_READ;
-	}
-	err = bind_rec(g, h, &b, &op.proc, &op.other);
-	if (err || op.other == GN_NONE)
-		return err;
-	if (h->op != IPC_OP_MQ_SEND && h->op != IPC_OP_MQ_RECEIVE)
-		return 0;
-	op.bytes = ipc_rec_bytes(h);
-	op.msgs = h->ret >= 0;
-	return edge_add(g, h, &op);
-}
-
-/* 1: wakes others (process -> futex); -1: waits (futex -> process); 0: neither. */
-static int futex_dir(unsigned int op)
-{
-	switch (op) {
-	case IPC_OP_FUTEX_WAKE:
-	case IPC_OP_FUTEX_REQUEUE:
-	case IPC_OP_FUTEX_WAKE_OP:
-	case IPC_OP_FUTEX_UNLOCK_PI:
-	case IPC_OP_FUTEX_CMP_REQUEUE_PI:
-		return 1;
-	case IPC_OP_FUTEX_WAIT:
-	case IPC_OP_FUTEX_WAITV:
-	case IPC_OP_FUTEX_LOCK_PI:
-	case IPC_OP_FUTEX_TRYLOCK_PI:
-	case IPC_OP_FUTEX_WAIT_REQUEUE_PI:
-		return -1;
+	case IPC_GRAPH_SETFD:
+		return on_setfd(g, e);
 	default:
-		return 0;
+		return on_dup(g, e);
 	}
 }
 
-/* futex and semop: an object without an fd, used by its direction. */
-static int on_use(struct graph *g, const struct ipc_hdr *h, int dir)
+/*
+ * WAKE, WAIT, USE and SYNC: an object without an fd (a futex word, a
+ * semaphore set), used by its direction: 1 wakes others (process ->
+ * object), -1 waits (object -> process), 0 neither; SYNC takes it from the
+ * record.
+ */
+static int on_sync(struct graph *g, const struct ipc_hdr *h, int dir)
 {
-	struct gop op = { .out = dir > 0, .err = h->ret < 0 };
+	struct gop op = { .err = h->ret < 0 };
+	struct rec_use u;
 	int err;
 
+	rec_use(h, &u);
+	if (u.ignore)
+		return 0;
+	if (ipc_op_graph(h->op) == IPC_GRAPH_SYNC)
+		dir = u.dir;
+	op.out = dir > 0;
 	op.proc = proc_of(g, h);
 	if (op.proc == GN_NONE)
 		return -ENOMEM;
@@ -783,26 +731,8 @@ static int on_use(struct graph *g, const struct ipc_hdr *h, int dir)
 	err = hold_use(g, op.proc, op.other, h->ts_ns);
 	if (err || !dir)
 		return err;
-	/* wakers: waiters woken (or requeued); waiters: woken or acquired */
-	if (h->type == IPC_REC_FUTEX)
-		op.msgs = dir > 0 ? (h->ret > 0 ? h->ret : 0) : h->ret >= 0;
-	else
-		op.msgs = h->ret >= 0;
+	op.msgs = u.msgs;
 	return edge_add(g, h, &op);
-}
-
-static int on_sem(struct graph *g, const struct ipc_ev_sem *e)
-{
-	uint32_t n = e->nsops < IPC_SEM_MAX_SOPS ? e->nsops : IPC_SEM_MAX_SOPS;
-	int dir = 1;
-
-	if (e->hdr.op != IPC_OP_SEM_OP)
-		return e->hdr.ret < 0 ? 0 : on_use(g, &e->hdr, 0);
-	/* a semop that takes from the set waits on it; one that only adds posts */
-	for (uint32_t i = 0; i < n; i++)
-		if (e->sem_op[i] <= 0)
-			dir = -1;
-	return on_use(g, &e->hdr, dir);
 }
 
 static int on_signal(struct graph *g, const struct ipc_ev_signal *e)
@@ -885,22 +815,6 @@ static void proc_end(struct graph *g, const struct ipc_hdr *h)
 	node_end(g, p, h->ts_ns);
 }
 
-static int on_proc(struct graph *g, const struct ipc_ev_proc *e)
-{
-	switch (e->hdr.op) {
-	case IPC_OP_PROC_FORK:
-		return proc_fork(g, e);
-	case IPC_OP_PROC_EXEC:
-		proc_exec(g, &e->hdr);
-		return 0;
-	case IPC_OP_PROC_EXIT:
-		proc_end(g, &e->hdr);
-		return 0;
-	default:
-		return 0;
-	}
-}
-
 /* The targets are nodes even when they do nothing. */
 static int on_meta(struct graph *g, const struct ipc_rec_meta *m)
 {
@@ -917,21 +831,12 @@ static int on_meta(struct graph *g, const struct ipc_rec_meta *m)
 	return 0;
 }
 
-/* Snapshot records: a process and an fd it held when the trace started. */
-static int on_snapshot(struct graph *g, const struct ipc_hdr *h)
+/* A process that existed when the trace started. */
+static int on_task(struct graph *g, const struct ipc_hdr *h)
 {
-	const struct ipc_rec_fdsnap *s = (const struct ipc_rec_fdsnap *)h;
-	struct gbind b;
-	uint32_t p, o;
-
-	if (h->type == IPC_REC_TASK) {
-		if (h->pid != h->tid)
-			return 0;
-		return proc_of(g, h) == GN_NONE ? -ENOMEM : 0;
-	}
-	b = (struct gbind){ .obj = &s->obj, .name = s->name, .fd = s->fd,
-			    .mode = accmode(s->fd_flags), .cloexec = !!(s->fd_flags & O_CLOEXEC) };
-	return bind_rec(g, h, &b, &p, &o);
+	if (h->pid != h->tid)
+		return 0;
+	return proc_of(g, h) == GN_NONE ? -ENOMEM : 0;
 }
 
 /* Aging out: ended nodes beyond the limit go, oldest first, with their edges and holds */
@@ -1088,25 +993,59 @@ static int graph_age(struct graph *g)
 	return compact(g);
 }
 
+/* An event, by what its op does to the model (ipc_ops.def's graph column). */
+static int on_event(struct graph *g, const struct ipc_hdr *h)
+{
+	unsigned int role = ipc_op_graph(h->op);
+
+	switch (role) {
+	case IPC_GRAPH_SEND:
+	case IPC_GRAPH_RECV:
+		return on_traffic(g, h, role == IPC_GRAPH_SEND);
+	case IPC_GRAPH_BIND:
+	case IPC_GRAPH_PAIR:
+		return on_bind(g, h);
+	case IPC_GRAPH_CLOSE:
+	case IPC_GRAPH_CLOSE_RANGE:
+	case IPC_GRAPH_SETFD:
+	case IPC_GRAPH_DUP:
+		return on_fd_life(g, h, role);
+	case IPC_GRAPH_WAKE:
+		return on_sync(g, h, 1);
+	case IPC_GRAPH_WAIT:
+		return on_sync(g, h, -1);
+	case IPC_GRAPH_USE:
+	case IPC_GRAPH_SYNC:
+		return on_sync(g, h, 0);
+	case IPC_GRAPH_SIGNAL:
+		return h->type == IPC_REC_SIGNAL ? on_signal(g, (const void *)h) : 0;
+	case IPC_GRAPH_FORK:
+		return h->type == IPC_REC_PROC ? proc_fork(g, (const void *)h) : 0;
+	case IPC_GRAPH_EXEC:
+		proc_exec(g, h);
+		return 0;
+	case IPC_GRAPH_EXIT:
+		proc_end(g, h);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int graph__event(struct graph *g, const struct ipc_hdr *h, size_t len)
 {
 	int err = 0;
 
 	if (g->self_pid && h->pid == g->self_pid && h->type != IPC_REC_META)
 		return 0;
-	switch (h->type) {
-	case IPC_REC_IO:	err = on_io(g, (const void *)h); break;
-	case IPC_REC_FD:	err = on_fd(g, (const void *)h); break;
-	case IPC_REC_MQ:	err = on_mq(g, (const void *)h); break;
-	case IPC_REC_FUTEX:	err = on_use(g, h, futex_dir(h->op)); break;
-	case IPC_REC_SEM:	err = on_sem(g, (const void *)h); break;
-	case IPC_REC_SIGNAL:	err = on_signal(g, (const void *)h); break;
-	case IPC_REC_PROC:	err = on_proc(g, (const void *)h); break;
-	case IPC_REC_META:	err = on_meta(g, (const void *)h); break;
-	case IPC_REC_TASK:
-	case IPC_REC_FDSNAP:	err = on_snapshot(g, h); break;
-	default:		break;
-	}
+	if (rec_is_event(h))
+		err = on_event(g, h);
+	else if (h->type == IPC_REC_META)
+		err = on_meta(g, (const void *)h);
+	else if (h->type == IPC_REC_TASK)
+		err = on_task(g, h);
+	else if (h->type == IPC_REC_FDSNAP)
+		err = on_bind(g, h);
 	if (!err && g->age_pending)
 		err = graph_age(g);
 	return err;

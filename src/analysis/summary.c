@@ -12,6 +12,8 @@
 
 #include "analysis/summary.h"
 #include "decode/decode.h"
+#include "decode/names.h"
+#include "decode/records.h"
 #include "lib/hmap.h"
 #include "lib/json.h"
 #include "lib/vec.h"
@@ -113,17 +115,6 @@ static struct proc_row *proc_row(struct summary *s, uint32_t pid)
 	return row;
 }
 
-static const char *rec_name(const struct ipc_hdr *h)
-{
-	if (h->type == IPC_REC_MQ)
-		return ((const struct ipc_ev_mq *)h)->name;
-	if (h->type == IPC_REC_FD)
-		return ((const struct ipc_ev_fd *)h)->name;
-	if (h->type == IPC_REC_FDSNAP)
-		return ((const struct ipc_rec_fdsnap *)h)->name;
-	return NULL;
-}
-
 static struct obj_row *obj_row(struct summary *s, const struct objkey *k, const struct ipc_hdr *h)
 {
 	const struct ipc_obj *sample = ipc_rec_obj(h);
@@ -169,7 +160,7 @@ static void obj_add_pid(struct obj_row *row, uint32_t pid)
 /* Records that are operations (not lifetimes, not collector bookkeeping). */
 static bool is_op(const struct ipc_hdr *h)
 {
-	if (h->type >= IPC_REC_META || h->type == IPC_REC_PROC)
+	if (!rec_is_event(h) || (ipc_op_flags(h->op) & OPF_PROC))
 		return false;
 	/* a send syscall is the operation; generate repeats it (kernel ones aside) */
 	if (h->op == IPC_OP_SIGNAL_GENERATE)

@@ -18,68 +18,18 @@
 
 #include "decode/decode.h"
 #include "decode/names.h"
+#include "decode/records.h"
 
 #define STACK_HDR_SIZE offsetof(struct ipc_rec_stack, ips)
 
-static const size_t rec_sizes[IPC_REC_TYPE_MAX] = {
-	[IPC_REC_IO] = sizeof(struct ipc_ev_io),
-	[IPC_REC_FD] = sizeof(struct ipc_ev_fd),
-	[IPC_REC_MQ] = sizeof(struct ipc_ev_mq),
-	[IPC_REC_FUTEX] = sizeof(struct ipc_ev_futex),
-	[IPC_REC_SIGNAL] = sizeof(struct ipc_ev_signal),
-	[IPC_REC_PROC] = sizeof(struct ipc_ev_proc),
-	[IPC_REC_SEM] = sizeof(struct ipc_ev_sem),
-	[IPC_REC_LOCK] = sizeof(struct ipc_ev_lock),
-	[IPC_REC_META] = sizeof(struct ipc_rec_meta),
-	[IPC_REC_STACK] = STACK_HDR_SIZE,
-	[IPC_REC_MAP] = sizeof(struct ipc_rec_map),
-	[IPC_REC_TASK] = sizeof(struct ipc_rec_task),
-	[IPC_REC_FDSNAP] = sizeof(struct ipc_rec_fdsnap),
-	[IPC_REC_STATS] = sizeof(struct ipc_rec_stats),
-};
-
 size_t ipc_rec_size(unsigned int type)
 {
-	return type < IPC_REC_TYPE_MAX ? rec_sizes[type] : 0;
+	/* the one record of variable length: its frames follow */
+	if (type == IPC_REC_STACK)
+		return STACK_HDR_SIZE;
+	return rec_struct_size(type);
 }
 
-/* A char array field of a record type, which must hold its NUL. */
-struct str_field {
-	unsigned short type;
-	unsigned short off;
-	unsigned short size;
-	const char *name;
-};
-
-#define STR_FIELD(t, st, f) \
-	{ t, offsetof(struct st, f), sizeof(((struct st *)0)->f), #f }
-
-static const struct str_field str_fields[] = {
-	STR_FIELD(IPC_REC_FD, ipc_ev_fd, name),
-	STR_FIELD(IPC_REC_MQ, ipc_ev_mq, name),
-	STR_FIELD(IPC_REC_SIGNAL, ipc_ev_signal, target_comm),
-	STR_FIELD(IPC_REC_PROC, ipc_ev_proc, filename),
-	STR_FIELD(IPC_REC_META, ipc_rec_meta, hostname),
-	STR_FIELD(IPC_REC_META, ipc_rec_meta, kernel),
-	STR_FIELD(IPC_REC_MAP, ipc_rec_map, path),
-	STR_FIELD(IPC_REC_TASK, ipc_rec_task, exe),
-	STR_FIELD(IPC_REC_FDSNAP, ipc_rec_fdsnap, name),
-};
-
-/* Records that carry struct ipc_obj fields, and where. */
-static const struct {
-	unsigned short type;
-	unsigned short off;
-	const char *name;
-} obj_fields[] = {
-	{ IPC_REC_IO, offsetof(struct ipc_ev_io, obj), "obj" },
-	{ IPC_REC_FD, offsetof(struct ipc_ev_fd, obj), "obj" },
-	{ IPC_REC_FD, offsetof(struct ipc_ev_fd, obj2), "obj2" },
-	{ IPC_REC_MQ, offsetof(struct ipc_ev_mq, obj), "obj" },
-	{ IPC_REC_FDSNAP, offsetof(struct ipc_rec_fdsnap, obj), "obj" },
-};
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 __attribute__((format(printf, 3, 4)))
 static int reject(char *why, size_t whylen, const char *fmt, ...)
@@ -151,22 +101,22 @@ static int check_hdr(const struct ipc_hdr *h, char *why, size_t whylen)
 
 static int check_fields(const unsigned char *p, unsigned int type, char *why, size_t whylen)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
-		const struct str_field *f = &str_fields[i];
+	const struct rec_desc *d = rec_desc(type);
 
-		if (f->type == type && !memchr(p + f->off, '\0', f->size))
+	for (size_t i = 0; i < d->nr_strs; i++) {
+		const struct rec_field *f = &d->strs[i];
+
+		if (!memchr(p + f->off, '\0', f->size))
 			return reject(why, whylen, "record type %u: %s not terminated", type,
 				      f->name);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(obj_fields); i++) {
+	for (size_t i = 0; i < d->nr_objs; i++) {
 		__u8 kind;
 
-		if (obj_fields[i].type != type)
-			continue;
-		memcpy(&kind, p + obj_fields[i].off + offsetof(struct ipc_obj, kind), 1);
+		memcpy(&kind, p + d->objs[i].off + offsetof(struct ipc_obj, kind), 1);
 		if (kind >= IPC_OBJ_KIND_MAX)
 			return reject(why, whylen, "record type %u: %s kind %u unknown", type,
-				      obj_fields[i].name, kind);
+				      d->objs[i].name, kind);
 	}
 	return 0;
 }
@@ -194,42 +144,18 @@ int ipc_rec_check(const void *rec, size_t len, char *why, size_t whylen)
 
 const struct ipc_obj *ipc_rec_obj(const struct ipc_hdr *rec)
 {
-	if (!rec)
+	const struct rec_desc *d = rec ? rec_desc(rec->type) : NULL;
+
+	if (!d || !d->nr_objs)
 		return NULL;
-	switch (rec->type) {
-	case IPC_REC_IO:
-		return &((const struct ipc_ev_io *)rec)->obj;
-	case IPC_REC_FD:
-		return &((const struct ipc_ev_fd *)rec)->obj;
-	case IPC_REC_MQ:
-		return &((const struct ipc_ev_mq *)rec)->obj;
-	case IPC_REC_FDSNAP:
-		return &((const struct ipc_rec_fdsnap *)rec)->obj;
-	default:
-		return NULL;
-	}
+	return (const struct ipc_obj *)((const char *)rec + d->objs[0].off);
 }
 
-/*
- * mq_timedsend returns 0, so a send moved its whole message (len) when it
- * succeeded; mq_timedreceive returns the message size.
- */
 __u64 ipc_rec_bytes(const struct ipc_hdr *rec)
 {
-	const struct ipc_ev_mq *mq;
+	const struct rec_desc *d = rec ? rec_desc(rec->type) : NULL;
 
-	if (!rec)
-		return 0;
-	if (rec->type == IPC_REC_IO)
-		return ((const struct ipc_ev_io *)rec)->bytes;
-	if (rec->type != IPC_REC_MQ || rec->ret < 0)
-		return 0;
-	mq = (const struct ipc_ev_mq *)rec;
-	if (rec->op == IPC_OP_MQ_SEND)
-		return mq->len;
-	if (rec->op == IPC_OP_MQ_RECEIVE)
-		return (__u64)rec->ret;
-	return 0;
+	return d && d->bytes ? d->bytes(rec) : 0;
 }
 
 __u64 ipc_mono_ns(void)

@@ -21,6 +21,7 @@ int ipc_op_can_block(unsigned int op);
 /* ipc_ops.def's flags column */
 #define OPF_BLOCKS	(1u << 0)	/* the operation can block */
 #define OPF_PROC	(1u << 1)	/* a process or thread lifetime event */
+#define OPF_NORET	(1u << 2)	/* a tracepoint's event: no return value */
 
 /* What an op does to the graph model (ipc_ops.def's graph column). */
 enum ipc_graph_role {
@@ -36,7 +37,7 @@ enum ipc_graph_role {
 	IPC_GRAPH_WAKE,		/* process -> object without an fd (futex wake) */
 	IPC_GRAPH_WAIT,		/* object -> process without an fd (futex wait) */
 	IPC_GRAPH_USE,		/* the process holds the object, no traffic */
-	IPC_GRAPH_SEMOP,	/* direction from the semaphore operations */
+	IPC_GRAPH_SYNC,		/* like USE/WAIT/WAKE, the direction from the record */
 	IPC_GRAPH_SIGNAL,	/* process -> process */
 	IPC_GRAPH_FORK,
 	IPC_GRAPH_EXEC,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "decode/records.h"
 #include "lib/hmap.h"
 #include "lib/strtab.h"
 #include "lib/vec.h"
@@ -175,7 +176,7 @@ static int model_update(struct collector *c, const struct ipc_hdr *h, size_t len
 		c->stats.have_stats = true;
 		break;
 	default:
-		if (h->type < IPC_REC_META) {
+		if (rec_is_event(h)) {
 			c->stats.events++;
 			if (!c->first_ns || h->ts_ns < c->first_ns)
 				c->first_ns = h->ts_ns;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decode/decode.h"
+#include "decode/records.h"
 #include "model/objkey.h"
 #include "output/format.h"
 
@@ -60,50 +62,18 @@ int objkey__from_obj(const struct ipc_obj *o, struct objkey *k)
 	}
 }
 
-static int futex_key(const struct ipc_ev_futex *f, struct objkey *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->kind = IPC_OBJ_FUTEX;
-	if (f->fflags & IPC_FUTEX_SHARED_KEY) {
-		k->dev = f->key_dev;
-		k->a = f->key_ino;
-		k->b = f->key_off;
-		return 0;
-	}
-	k->pid = f->hdr.pid;
-	k->a = f->uaddr;
-	return 0;
-}
-
 int objkey__from_rec(const struct ipc_hdr *rec, struct objkey *k)
 {
-	switch (rec->type) {
-	case IPC_REC_IO:
-		return objkey__from_obj(&((const struct ipc_ev_io *)rec)->obj, k);
-	case IPC_REC_FD:
-		return objkey__from_obj(&((const struct ipc_ev_fd *)rec)->obj, k);
-	case IPC_REC_MQ:
-		return objkey__from_obj(&((const struct ipc_ev_mq *)rec)->obj, k);
-	case IPC_REC_FDSNAP:
-		return objkey__from_obj(&((const struct ipc_rec_fdsnap *)rec)->obj, k);
-	case IPC_REC_FUTEX:
-		return futex_key((const struct ipc_ev_futex *)rec, k);
-	case IPC_REC_SEM: {
-		const struct ipc_ev_sem *s = (const struct ipc_ev_sem *)rec;
+	const struct rec_desc *d = rec_desc(rec->type);
+	const struct ipc_obj *o = ipc_rec_obj(rec);
 
-		if (s->semid < 0)
-			return -ENOENT;
-		memset(k, 0, sizeof(*k));
-		k->kind = IPC_OBJ_SEM;
-		k->a = (uint32_t)s->semid;
-		return 0;
-	}
-	default:
+	if (d && d->objkey)
+		return d->objkey(rec, k);
+	if (!o)
 		return -ENOENT;
-	}
+	return objkey__from_obj(o, k);
 }
 
-/* An ipc_obj oriented so that the canonical (lower) end comes first. */
 static void canonical(const struct objkey *k, const struct ipc_obj *in, struct ipc_obj *out)
 {
 	*out = *in;

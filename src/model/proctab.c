@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/records.h"
 #include "lib/hmap.h"
 #include "lib/strtab.h"
 #include "lib/vec.h"
@@ -416,7 +417,7 @@ int proctab__update(struct proctab *t, const struct ipc_hdr *rec, size_t len)
 	if (!t || !rec || len < sizeof(*rec))
 		return -EINVAL;
 	/* Collector records describe the system, not something a task did. */
-	if (rec->type >= IPC_REC_META) {
+	if (!rec_is_event(rec)) {
 		if (rec->type == IPC_REC_TASK && len >= sizeof(struct ipc_rec_task))
 			return proctab__task(t, (const struct ipc_rec_task *)rec);
 		return 0;

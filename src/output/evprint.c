@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/records.h"
 #include "lib/json.h"
 #include "model/collector.h"
 #include "output/format.h"
@@ -46,7 +47,7 @@ static int evprint_event(void *ctx, const struct ipc_hdr *h, size_t len)
 		p->fmt.real_offset_ns = (int64_t)(m->real_ns - m->mono_ns);
 		return 0;
 	}
-	if (h->type >= IPC_REC_META)
+	if (!rec_is_event(h))
 		return 0;
 	if (p->json) {
 		jw__reset(&p->jw);
