@@ -81,7 +81,8 @@ TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-po
 # $$(@D): a userspace object's own output folder, as an order-only prerequisite
 .SECONDEXPANSION:
 # test objects come from a pattern chain: keep them between runs
-.SECONDARY: $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_SRCS) $(UNIT_HELPER_SRCS))
+.SECONDARY: $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_SRCS) $(UNIT_HELPER_SRCS)) \
+	$(OUTPUT)/tests/bpf/watchkey.bpf.o
 .PHONY: all clean check check-unit check-integration check-cli check-asan check-golden install \
 	uninstall vmlinux tools demo deb
 
@@ -128,6 +129,21 @@ $(OUTPUT)/tests/%.o: tests/unit/%.c | $(OUTPUT)/tests $(SKEL)
 $(OUTPUT)/tests/test_%: $(OUTPUT)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+# The watch-key test runs include/ipc_obj.h built for BPF (tests/bpf/) against
+# its userspace build.
+$(OUTPUT)/tests/bpf:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c | $(OUTPUT)/tests/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/%.skel.h: $(OUTPUT)/tests/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(OUTPUT)/tests/test_watchkey.o: $(OUTPUT)/tests/watchkey.skel.h
 
 $(OUTPUT)/tools/%: | $(OUTPUT)/tools
 	$(call msg,CC,$@)
@@ -193,7 +209,7 @@ clean:
 	$(Q)rm -rf $(OUTPUT)
 
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/src/*/*.d \
-	$(OUTPUT)/tests/*.d)
+	$(OUTPUT)/tests/*.d $(OUTPUT)/tests/bpf/*.d)
 
 # --- symbolizer test fixtures ---
 # Small ELF files that tests/unit/test_syms.c symbolizes: a PIE program

@@ -61,8 +61,7 @@ static long futex_vma_cb(struct task_struct *task, struct vm_area_struct *vma, v
 static __always_inline void futex_watch_key(const struct ipc_inflight *inf,
 					    struct ipc_watch_key *k)
 {
-	k->a = inf->key_ino ^ ((__u64)inf->key_dev << 40);
-	k->b = inf->key_off | ((__u64)IPC_OBJ_FUTEX << 56);
+	ipc_futex_watch_key(inf->key_dev, inf->key_ino, inf->key_off, k);
 }
 
 /* The first futex word of a futex_waitv/futex_requeue vector, and its flags. */

@@ -52,7 +52,7 @@ static __always_inline bool peer_maybe_watched(__u8 peer, struct pt_regs *regs)
 	case IPC_PEER_FUTEXV:
 		return true;	/* flags per word: futex_enter() decides */
 	case IPC_PEER_SEMID:
-		sem_watch_key(SC_ARG0(regs), &k);
+		ipc_sem_watch_key(SC_ARG0(regs), &k);
 		return bpf_map_lookup_elem(&watched, &k) != NULL;
 	default:		/* IPC_PEER_NO: not traced for other processes */
 		return false;

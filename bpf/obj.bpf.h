@@ -178,41 +178,11 @@ static __always_inline bool obj_traced(const struct ipc_obj *o)
 	return fam != IPC_FAM_NONE && family_on(fam);
 }
 
-/*
- * Watch key of an object.  Both ends must map to the same key: pipes,
- * FIFOs and queues by (ino, dev), whatever their kind, so that the fast
- * path below need not tell them apart; a unix socket by its own inode (the
- * target adds its peer's too) and its kind instead of the device (all of
- * them live in sockfs: one read less); an inet connection by its two
- * endpoints in a fixed order.  src/model/objkey.c mirrors this.
- */
-static __always_inline void watch_key(const struct ipc_obj *o, struct ipc_watch_key *k)
-{
-	if (o->kind == IPC_OBJ_TCP || o->kind == IPC_OBJ_UDP) {
-		__u64 a, b, la = 0, ra = 0;
-
-		if (o->family == AF_INET) {
-			la = *(__u32 *)o->laddr;
-			ra = *(__u32 *)o->raddr;
-		} else {
-			la = *(__u64 *)&o->laddr[8] ^ *(__u64 *)&o->laddr[0];
-			ra = *(__u64 *)&o->raddr[8] ^ *(__u64 *)&o->raddr[0];
-		}
-		a = (la << 16) | o->lport;
-		b = (ra << 16) | o->rport;
-		k->a = a < b ? a : b;
-		k->b = (a < b ? b : a) ^ ((__u64)o->kind << 56);
-		return;
-	}
-	k->a = o->ino;
-	k->b = o->kind == IPC_OBJ_UNIX ? (__u64)IPC_OBJ_UNIX << 32 : o->dev;
-}
-
 static __always_inline bool obj_watched(const struct ipc_obj *o)
 {
 	struct ipc_watch_key k;
 
-	watch_key(o, &k);
+	ipc_watch_key(o, &k);
 	return bpf_map_lookup_elem(&watched, &k) != NULL;
 }
 
@@ -286,7 +256,7 @@ static __noinline bool fd_watched_fast(int fd)
 	if (!inode || bpf_probe_read_kernel(buf, sizeof(buf), inode))
 		return false;
 	fast_obj(inode, buf, &o);
-	watch_key(&o, &k);
+	ipc_watch_key(&o, &k);
 	hit = bpf_map_lookup_elem(&watched, &k) != NULL;
 	if (!hit && pf)
 		*pf = (struct peer_fd){ .file = (__u64)f, .inode = (__u64)inode, .fd = fd,
@@ -332,7 +302,7 @@ static __noinline void watch_obj(const struct ipc_obj *o)
 	if (!watch_peers || o->kind == IPC_OBJ_NONE || o->kind == IPC_OBJ_OTHER ||
 	    o->kind == IPC_OBJ_SOCK)
 		return;
-	watch_key(o, &k);
+	ipc_watch_key(o, &k);
 	watch_add_key(&k);
 	if (o->kind == IPC_OBJ_UNIX && o->peer_ino) {
 		k.a = o->peer_ino;

@@ -9,12 +9,6 @@
 #include "obj.bpf.h"
 #include "exit.bpf.h"
 
-static __always_inline void sem_watch_key(__s32 semid, struct ipc_watch_key *k)
-{
-	k->a = (__u32)semid;
-	k->b = (__u64)IPC_OBJ_SEM << 32;
-}
-
 /* Entry: another process's semop counts only on a set a target uses. */
 static __always_inline int sem_enter(struct ipc_inflight *inf)
 {
@@ -24,7 +18,7 @@ static __always_inline int sem_enter(struct ipc_inflight *inf)
 		return 0;
 	if (inf->sys != IPC_SYS_SEMOP && inf->sys != IPC_SYS_SEMTIMEDOP)
 		return 1;
-	sem_watch_key(inf->args[0], &k);
+	ipc_sem_watch_key(inf->args[0], &k);
 	return bpf_map_lookup_elem(&watched, &k) == NULL;
 }
 
@@ -69,7 +63,7 @@ static __noinline void sem_exit(const struct xctx *x, const struct ipc_inflight 
 	if (watch_peers && !(x->flags & IPC_EVF_PEER) && e->semid >= 0) {
 		struct ipc_watch_key k;
 
-		sem_watch_key(e->semid, &k);
+		ipc_sem_watch_key(e->semid, &k);
 		watch_add_key(&k);
 	}
 	ev_submit(e);

@@ -459,9 +459,13 @@ struct ipc_sys_info {
 #define IPC_INF_SHARED_KEY	(1u << 2)	/* key_* set: shared futex */
 
 /*
- * A syscall in progress (the inflight task-storage map; sys == 0 when the
- * task is in none we trace): what the exit needs to build the event, and
- * what a thread is blocked on right now.
+ * A syscall in progress (struct task_state in bpf/common.bpf.h holds one per
+ * task; sys == 0 when the task is in none we trace): what the exit needs to
+ * build the event, and what a thread is blocked on right now.  Shared with
+ * userspace on purpose, though only the probes write it: the collector
+ * reads the per-task in-flight state to list the calls still blocked (a
+ * stalled thread has no event yet).  Everything else the probes keep per
+ * task is BPF-only and lives in bpf/.
  */
 struct ipc_inflight {
 	__u64 ts_ns;		/* entry time */

@@ -8,27 +8,9 @@
 
 #include "decode/decode.h"
 #include "decode/records.h"
+#include "ipc_obj.h"
 #include "model/objkey.h"
 #include "output/format.h"
-
-#define AF_INET_NR 2
-
-/* ip (first 4 bytes for IPv4, folded for IPv6) << 16 | port */
-static uint64_t endpoint(const struct ipc_obj *o, const uint8_t *addr, uint16_t port)
-{
-	uint64_t a = 0, x, y;
-	uint32_t v4;
-
-	if (o->family == AF_INET_NR) {
-		memcpy(&v4, addr, 4);
-		a = v4;
-	} else {
-		memcpy(&x, addr, 8);
-		memcpy(&y, addr + 8, 8);
-		a = x ^ y;
-	}
-	return (a << 16) | port;
-}
 
 int objkey__from_obj(const struct ipc_obj *o, struct objkey *k)
 {
@@ -45,7 +27,8 @@ int objkey__from_obj(const struct ipc_obj *o, struct objkey *k)
 		return 0;
 	case IPC_OBJ_TCP:
 	case IPC_OBJ_UDP: {
-		uint64_t l = endpoint(o, o->laddr, o->lport), r = endpoint(o, o->raddr, o->rport);
+		uint64_t l = ipc_endpoint(o, o->laddr, o->lport);
+		uint64_t r = ipc_endpoint(o, o->raddr, o->rport);
 
 		if (!o->rport) {	/* listening or unconnected: the socket itself */
 			k->a = o->ino;
@@ -81,7 +64,7 @@ static void canonical(const struct objkey *k, const struct ipc_obj *in, struct i
 		out->ino = in->peer_ino;
 		out->peer_ino = in->ino;
 	} else if ((k->kind == IPC_OBJ_TCP || k->kind == IPC_OBJ_UDP) && in->rport &&
-		   endpoint(in, in->raddr, in->rport) < endpoint(in, in->laddr, in->lport)) {
+		   ipc_endpoint(in, in->raddr, in->rport) < ipc_endpoint(in, in->laddr, in->lport)) {
 		memcpy(out->laddr, in->raddr, 16);
 		memcpy(out->raddr, in->laddr, 16);
 		out->lport = in->rport;
@@ -120,17 +103,4 @@ size_t objkey__format(char *buf, size_t len, const struct objkey *k,
 		o.dev = k->b;
 	}
 	return fmt_obj(buf, len, &o, name);
-}
-
-void objkey__watch_key(const struct ipc_obj *o, struct ipc_watch_key *k)
-{
-	if (o->kind == IPC_OBJ_TCP || o->kind == IPC_OBJ_UDP) {
-		uint64_t a = endpoint(o, o->laddr, o->lport), b = endpoint(o, o->raddr, o->rport);
-
-		k->a = a < b ? a : b;
-		k->b = (a < b ? b : a) ^ ((uint64_t)o->kind << 56);
-		return;
-	}
-	k->a = o->ino;
-	k->b = o->kind == IPC_OBJ_UNIX ? (uint64_t)IPC_OBJ_UNIX << 32 : o->dev;
 }

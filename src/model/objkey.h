@@ -41,7 +41,5 @@ int objkey__from_rec(const struct ipc_hdr *rec, struct objkey *k);
 size_t objkey__format(char *buf, size_t len, const struct objkey *k,
 		      const struct ipc_obj *sample, const char *name);
 
-/* The BPF watch key of an object (mirror of bpf/obj.bpf.h watch_key()). */
-void objkey__watch_key(const struct ipc_obj *o, struct ipc_watch_key *k);
 
 #endif /* IPCTRACE_OBJKEY_H */

@@ -18,6 +18,7 @@
 #include "decode/decode.h"
 #include "lib/hmap.h"
 #include "model/collector.h"
+#include "ipc_obj.h"
 #include "model/objkey.h"
 #include "model/proctab.h"
 #include "output/outputs.h"
@@ -228,7 +229,7 @@ static int setup_own_output(struct trace *t)
 		if (procfs__fd_obj(getpid(), fds[i], &o, name, sizeof(name)) ||
 		    o.kind == IPC_OBJ_OTHER || o.kind == IPC_OBJ_NONE)
 			continue;
-		objkey__watch_key(&o, k);
+		ipc_watch_key(&o, k);
 		if (own_object(t, k))
 			continue;
 		if (loader__ignore(t->loader, k) == 0)
@@ -244,7 +245,7 @@ static int push_cb(void *ctx, const void *rec, size_t len)
 	struct ipc_watch_key k;
 
 	if (fs->hdr.type == IPC_REC_FDSNAP && t->env->peers) {
-		objkey__watch_key(&fs->obj, &k);
+		ipc_watch_key(&fs->obj, &k);
 		if (!own_object(t, &k))
 			loader__watch(t->loader, &k);
 	}
