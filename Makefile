@@ -60,6 +60,10 @@ SRCS := $(wildcard src/*.c src/*/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))
 LIB := $(OUTPUT)/libipctrace.a
+# ar keeps members by file name: two src/*/x.c would replace each other
+ifneq ($(words $(notdir $(LIB_SRCS))),$(words $(sort $(notdir $(LIB_SRCS)))))
+$(error two files in src/ share a name: $(sort $(foreach f,$(notdir $(LIB_SRCS)),$(if $(filter-out 1,$(words $(filter %/$(f),$(LIB_SRCS)))),$(f)))))
+endif
 BIN := $(OUTPUT)/ipctrace
 # one output folder per stage folder of src/
 SRC_DIRS := $(OUTPUT)/src $(patsubst %/,%,$(sort $(dir $(LIB_OBJS))))

@@ -236,6 +236,7 @@ struct ct_shown {
 };
 
 struct contention {
+	struct sink sink;		/* what the collector calls */
 	struct collector *c;
 	struct stacks *st;
 	struct hmap *row_idx;	/* objkey -> index in rows */
@@ -248,12 +249,15 @@ struct contention {
 	uint64_t lock_records;
 };
 
-void *contention__new(struct collector *c, struct stacks *st)
+static const struct sink_ops contention_sink_ops;
+
+struct contention *contention__new(struct collector *c, struct stacks *st)
 {
 	struct contention *ct = calloc(1, sizeof(*ct));
 
 	if (!ct)
 		return NULL;
+	ct->sink.ops = &contention_sink_ops;
 	ct->c = c;
 	ct->st = st;
 	vec__init(&ct->rows, sizeof(struct ct_row));
@@ -264,16 +268,21 @@ void *contention__new(struct collector *c, struct stacks *st)
 	ct->lk_idx = hmap__new(sizeof(struct lk_key));
 	ct->holds = hmap__new(sizeof(struct hold_key));
 	if (!ct->row_idx || !ct->lk_idx || !ct->holds) {
-		contention_sink_ops.free(ct);
+		contention_sink_ops.free(&ct->sink);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return ct;
 }
 
-static void contention_free(void *ctx)
+struct sink *contention__sink(struct contention *ct)
 {
-	struct contention *ct = ctx;
+	return &ct->sink;
+}
+
+static void contention_free(struct sink *sk)
+{
+	struct contention *ct = container_of(sk, struct contention, sink);
 
 	if (!ct)
 		return;
@@ -919,9 +928,9 @@ static int lock_event(struct contention *ct, const struct ipc_ev_lock *l)
 	}
 }
 
-static int contention_event(void *ctx, const struct ipc_hdr *h, size_t len)
+static int contention_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 {
-	struct contention *ct = ctx;
+	struct contention *ct = container_of(sk, struct contention, sink);
 
 	switch (h->type) {
 	case IPC_REC_FUTEX:
@@ -935,9 +944,9 @@ static int contention_event(void *ctx, const struct ipc_hdr *h, size_t len)
 	}
 }
 
-static void contention_interval_end(void *ctx)
+static void contention_interval_end(struct sink *sk)
 {
-	struct contention *ct = ctx;
+	struct contention *ct = container_of(sk, struct contention, sink);
 
 	vec_for_each(&ct->rows, struct ct_row, row) {
 		memset(&row->cur, 0, sizeof(row->cur));
@@ -1134,9 +1143,8 @@ static void info_fill(struct contention *ct, struct ct_row *row, struct contenti
 
 static size_t rank_rows(struct contention *ct, bool final);
 
-int contention__info(void *ctx, const struct objkey *k, struct contention_info *out)
+int contention__info(struct contention *ct, const struct objkey *k, struct contention_info *out)
 {
-	struct contention *ct = ctx;
 	uint64_t idx;
 	size_t n;
 
@@ -1152,10 +1160,9 @@ int contention__info(void *ctx, const struct objkey *k, struct contention_info *
 	return 0;
 }
 
-int contention__lock_info(void *ctx, uint32_t pid, uint64_t addr,
+int contention__lock_info(struct contention *ct, uint32_t pid, uint64_t addr,
 			  struct contention_lock_info *out)
 {
-	struct contention *ct = ctx;
 	struct lk_key k = { .pid = pid, .addr = addr };
 	const struct ct_site *s;
 	const struct ct_tid *t;
@@ -1816,9 +1823,9 @@ static void report_stacks(struct contention *ct, struct report *r)
 		(unsigned long long)ss->stacks);
 }
 
-static void contention_report(void *ctx, struct report *r)
+static void contention_report(struct sink *sk, struct report *r)
 {
-	struct contention *ct = ctx;
+	struct contention *ct = container_of(sk, struct contention, sink);
 	size_t n = rank_rows(ct, r->final);
 
 	if (r->jw)
@@ -1831,7 +1838,7 @@ static void contention_report(void *ctx, struct report *r)
 		report_locks(ct, r);
 }
 
-const struct sink_ops contention_sink_ops = {
+static const struct sink_ops contention_sink_ops = {
 	.name = "contention",
 	.event = contention_event,
 	.report = contention_report,

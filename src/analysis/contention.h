@@ -46,16 +46,17 @@
 
 struct collector;
 struct objkey;
-struct sink_ops;
+struct contention;
+struct sink;
 struct stacks;
-
-extern const struct sink_ops contention_sink_ops;
 
 /*
  * A contention sink for collector c, symbolizing through st (which must
- * outlive it: see stacks_sink_ops).  NULL with errno.
+ * outlive it: see stacks__sink).  NULL with errno.
  */
-void *contention__new(struct collector *c, struct stacks *st);
+struct contention *contention__new(struct collector *c, struct stacks *st);
+/* Its sink, for collector__add_sink() (which then owns it). */
+struct sink *contention__sink(struct contention *ct);
 
 /* One lock as the final report describes it (tests, and other analyses). */
 struct contention_info {
@@ -84,7 +85,7 @@ struct contention_info {
 };
 
 /* The lock k (objkey of a futex; a SysV semaphore is kind IPC_OBJ_SEM, a = id, b = number). */
-int contention__info(void *ctx, const struct objkey *k, struct contention_info *out);
+int contention__info(struct contention *ct, const struct objkey *k, struct contention_info *out);
 
 /* A lock object seen by --locks (pthread object at addr in pid). */
 struct contention_lock_info {
@@ -99,7 +100,7 @@ struct contention_lock_info {
 	const char *unlock_site;
 };
 
-int contention__lock_info(void *ctx, uint32_t pid, uint64_t addr,
+int contention__lock_info(struct contention *ct, uint32_t pid, uint64_t addr,
 			  struct contention_lock_info *out);
 
 #endif /* IPCTRACE_CONTENTION_H */

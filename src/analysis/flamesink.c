@@ -40,6 +40,7 @@ struct fs_entry {
 };
 
 struct flamesink {
+	struct sink sink;		/* what the collector calls */
 	struct collector *c;
 	struct stacks *st;
 	struct hmap *acc;	/* fs_key -> blocked ns */
@@ -50,12 +51,16 @@ struct flamesink {
 	const char *subtitle;
 };
 
-void *flamesink__new(struct collector *c, struct stacks *st, const struct flamesink_opts *o)
+static const struct sink_ops flamesink_ops;
+
+struct flamesink *flamesink__new(struct collector *c, struct stacks *st,
+				 const struct flamesink_opts *o)
 {
 	struct flamesink *fs = calloc(1, sizeof(*fs));
 
 	if (!fs)
 		return NULL;
+	fs->sink.ops = &flamesink_ops;
 	fs->c = c;
 	fs->st = st;
 	fs->folded = o ? o->folded : NULL;
@@ -65,16 +70,21 @@ void *flamesink__new(struct collector *c, struct stacks *st, const struct flames
 	fs->acc = hmap__new(sizeof(struct fs_key));
 	fs->leaves = hmap__new(sizeof(struct objkey));
 	if (!fs->acc || !fs->leaves) {
-		flamesink_ops.free(fs);
+		flamesink_ops.free(&fs->sink);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return fs;
 }
 
-static void flamesink_free(void *ctx)
+struct sink *flamesink__sink(struct flamesink *fs)
 {
-	struct flamesink *fs = ctx;
+	return &fs->sink;
+}
+
+static void flamesink_free(struct sink *sk)
+{
+	struct flamesink *fs = container_of(sk, struct flamesink, sink);
 
 	if (!fs)
 		return;
@@ -126,9 +136,9 @@ static const char *leaf_name(struct flamesink *fs, const struct ipc_hdr *h)
 	return leaf;
 }
 
-static int flamesink_event(void *ctx, const struct ipc_hdr *h, size_t len)
+static int flamesink_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 {
-	struct flamesink *fs = ctx;
+	struct flamesink *fs = container_of(sk, struct flamesink, sink);
 	struct fs_key k = { .stack = STACK_NONE };
 	bool created;
 	uint64_t *slot;
@@ -156,9 +166,8 @@ static int flamesink_event(void *ctx, const struct ipc_hdr *h, size_t len)
 	return 0;
 }
 
-uint64_t flamesink__blocked_ns(const void *ctx)
+uint64_t flamesink__blocked_ns(const struct flamesink *fs)
 {
-	const struct flamesink *fs = ctx;
 
 	return fs->total_ns;
 }
@@ -221,9 +230,8 @@ static int entry_add(struct flamesink *fs, struct flame *f, const struct fs_entr
 	return flame__add(f, frames, n, e->us);
 }
 
-struct flame *flamesink__flame(void *ctx)
+struct flame *flamesink__flame(struct flamesink *fs)
 {
-	struct flamesink *fs = ctx;
 	struct vec entries = VEC_INIT(struct fs_entry);
 	struct flame *f = flame__new();
 	int err = f ? entries_round(fs, &entries) : -errno;
@@ -263,9 +271,9 @@ static int write_file(const char *path, const struct flame *f, const char *subti
 	return err;
 }
 
-static int flamesink_finish(void *ctx)
+static int flamesink_finish(struct sink *sk)
 {
-	struct flamesink *fs = ctx;
+	struct flamesink *fs = container_of(sk, struct flamesink, sink);
 	struct flame *f;
 	int err = 0;
 
@@ -284,7 +292,7 @@ static int flamesink_finish(void *ctx)
 	return err;
 }
 
-const struct sink_ops flamesink_ops = {
+static const struct sink_ops flamesink_ops = {
 	.name = "flame",
 	.event = flamesink_event,
 	.finish = flamesink_finish,

@@ -23,7 +23,8 @@
 
 struct collector;
 struct flame;
-struct sink_ops;
+struct flamesink;
+struct sink;
 struct stacks;
 
 struct flamesink_opts {
@@ -32,14 +33,15 @@ struct flamesink_opts {
 	const char *subtitle;	/* what was traced (SVG subtitle), or NULL */
 };
 
-extern const struct sink_ops flamesink_ops;
-
-/* st must outlive the sink (stacks_sink_ops).  NULL with errno. */
-void *flamesink__new(struct collector *c, struct stacks *st, const struct flamesink_opts *o);
+/* st must outlive the sink (stacks__sink).  NULL with errno. */
+struct flamesink *flamesink__new(struct collector *c, struct stacks *st,
+				 const struct flamesink_opts *o);
+/* Its sink, for collector__add_sink() (which then owns it). */
+struct sink *flamesink__sink(struct flamesink *fs);
 
 /* The stacks so far, weights in microseconds (the caller frees it).  NULL with errno. */
-struct flame *flamesink__flame(void *ctx);
+struct flame *flamesink__flame(struct flamesink *fs);
 /* Time blocked seen so far, in nanoseconds. */
-uint64_t flamesink__blocked_ns(const void *ctx);
+uint64_t flamesink__blocked_ns(const struct flamesink *fs);
 
 #endif /* IPCTRACE_FLAMESINK_H */

@@ -19,8 +19,7 @@
 #include "model/collector.h"
 #include "model/proctab.h"
 
-/* Graphs by collector, for graph__of(); a process has one or two. */
-static struct graph *registry;
+static const struct sink_ops graph_sink_ops;
 
 struct graph *graph__new(struct collector *c, const struct graph_opts *opts)
 {
@@ -28,6 +27,7 @@ struct graph *graph__new(struct collector *c, const struct graph_opts *opts)
 
 	if (!g)
 		return NULL;
+	g->sink.ops = &graph_sink_ops;
 	g->c = c;
 	if (opts)
 		g->opts = *opts;
@@ -47,8 +47,6 @@ struct graph *graph__new(struct collector *c, const struct graph_opts *opts)
 		errno = ENOMEM;
 		return NULL;
 	}
-	g->next = registry;
-	registry = g;
 	return g;
 }
 
@@ -63,16 +61,8 @@ static void fds_free(struct gnode *n)
 
 void graph__free(struct graph *g)
 {
-	struct graph **pp;
-
 	if (!g)
 		return;
-	for (pp = &registry; *pp; pp = &(*pp)->next) {
-		if (*pp == g) {
-			*pp = g->next;
-			break;
-		}
-	}
 	vec_for_each(&g->nodes, struct gnode, n)
 		fds_free(n);
 	vec__release(&g->nodes);
@@ -86,12 +76,9 @@ void graph__free(struct graph *g)
 	free(g);
 }
 
-struct graph *graph__of(const struct collector *c)
+struct sink *graph__sink(struct graph *g)
 {
-	for (struct graph *g = registry; g; g = g->next)
-		if (g->c == c)
-			return g;
-	return NULL;
+	return &g->sink;
 }
 
 /* Nodes */
@@ -1175,28 +1162,33 @@ void graph__stats(const struct graph *g, struct graph_stats *st)
 
 /* The sink */
 
-static int sink_event(void *ctx, const struct ipc_hdr *h, size_t len)
+static int sink_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 {
-	return graph__event(ctx, h, len);
+	return graph__event(container_of(sk, struct graph, sink), h, len);
 }
 
-static void sink_interval_end(void *ctx)
+static void sink_report(struct sink *sk, struct report *r)
 {
-	struct graph *g = ctx;
+	graph_view_report(container_of(sk, struct graph, sink), r);
+}
+
+static void sink_interval_end(struct sink *sk)
+{
+	struct graph *g = container_of(sk, struct graph, sink);
 
 	vec_for_each(&g->edges, struct gedge, e)
 		memset(&e->cur, 0, sizeof(e->cur));
 }
 
-static void sink_free(void *ctx)
+static void sink_free(struct sink *sk)
 {
-	graph__free(ctx);
+	graph__free(container_of(sk, struct graph, sink));
 }
 
-const struct sink_ops graph_sink_ops = {
+static const struct sink_ops graph_sink_ops = {
 	.name = "graph",
 	.event = sink_event,
-	.report = graph_view_report,
+	.report = sink_report,
 	.interval_end = sink_interval_end,
 	.free = sink_free,
 };

@@ -29,7 +29,7 @@
 #include "ipctrace_abi.h"
 
 struct collector;
-struct sink_ops;
+struct sink;
 struct graph;
 
 #define GRAPH_MAX_ENDED_DEFAULT 4096
@@ -45,14 +45,12 @@ struct graph_write_opts {
 	const char *title;	/* what was traced (DOT label, JSON "target"); may be NULL */
 };
 
-extern const struct sink_ops graph_sink_ops;
-
 /* A graph sink for collector c (names come from its process table).  NULL with errno. */
 struct graph *graph__new(struct collector *c, const struct graph_opts *opts);
 void graph__free(struct graph *g);	/* accepts NULL */
 
-/* The graph sink added to c, or NULL (session__write_files gets only the collector). */
-struct graph *graph__of(const struct collector *c);
+/* Its sink, for collector__add_sink() (which then owns it). */
+struct sink *graph__sink(struct graph *g);
 
 /* Feed one validated record (the sink's event callback).  0 or -ENOMEM. */
 int graph__event(struct graph *g, const struct ipc_hdr *rec, size_t len);

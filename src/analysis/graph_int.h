@@ -18,6 +18,7 @@
 #include "analysis/graph.h"
 #include "lib/hmap.h"
 #include "lib/vec.h"
+#include "model/collector.h"
 #include "model/objkey.h"
 
 #define GN_NONE UINT32_MAX
@@ -119,6 +120,7 @@ struct gfd_key {
 };
 
 struct graph {
+	struct sink sink;
 	struct collector *c;
 	struct graph_opts opts;
 	struct vec nodes;	/* struct gnode */
@@ -135,7 +137,6 @@ struct graph {
 	bool age_pending;
 	uint64_t aged_nodes;
 	uint64_t aged_edges;
-	struct graph *next;	/* graph__of() registry */
 };
 
 static inline struct gnode *gnode(const struct graph *g, uint32_t i)
@@ -175,6 +176,6 @@ uint32_t graph_edge_obj(const struct graph *g, const struct gedge *e);
 
 /* graph_view.c: the sink's report section (live view and final report) */
 struct report;
-void graph_view_report(void *ctx, struct report *r);
+void graph_view_report(const struct graph *g, struct report *r);
 
 #endif /* IPCTRACE_GRAPH_INT_H */

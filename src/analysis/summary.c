@@ -39,6 +39,7 @@ struct obj_row {
 };
 
 struct summary {
+	struct sink sink;		/* what the collector calls */
 	struct collector *c;
 	struct hmap *proc_idx;	/* pid -> index in procs */
 	struct hmap *obj_idx;	/* objkey -> index in objs */
@@ -48,12 +49,15 @@ struct summary {
 	bool final;		/* which counters sort_rows compares */
 };
 
-void *summary__new(struct collector *c)
+static const struct sink_ops summary_sink_ops;
+
+struct summary *summary__new(struct collector *c)
 {
 	struct summary *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
+	s->sink.ops = &summary_sink_ops;
 	s->c = c;
 	vec__init(&s->procs, sizeof(struct proc_row));
 	vec__init(&s->objs, sizeof(struct obj_row));
@@ -61,16 +65,21 @@ void *summary__new(struct collector *c)
 	s->proc_idx = hmap__new(sizeof(uint32_t));
 	s->obj_idx = hmap__new(sizeof(struct objkey));
 	if (!s->proc_idx || !s->obj_idx) {
-		summary_sink_ops.free(s);
+		summary_sink_ops.free(&s->sink);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return s;
 }
 
-static void summary_free(void *ctx)
+struct sink *summary__sink(struct summary *s)
 {
-	struct summary *s = ctx;
+	return &s->sink;
+}
+
+static void summary_free(struct sink *sk)
+{
+	struct summary *s = container_of(sk, struct summary, sink);
 
 	if (!s)
 		return;
@@ -168,9 +177,9 @@ static bool is_op(const struct ipc_hdr *h)
 	return true;
 }
 
-static int summary_event(void *ctx, const struct ipc_hdr *h, size_t len)
+static int summary_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 {
-	struct summary *s = ctx;
+	struct summary *s = container_of(sk, struct summary, sink);
 	struct proc_row *p;
 	struct obj_row *o;
 	struct objkey k;
@@ -199,9 +208,9 @@ static int summary_event(void *ctx, const struct ipc_hdr *h, size_t len)
 	return 0;
 }
 
-static void summary_interval_end(void *ctx)
+static void summary_interval_end(struct sink *sk)
 {
-	struct summary *s = ctx;
+	struct summary *s = container_of(sk, struct summary, sink);
 
 	vec_for_each(&s->procs, struct proc_row, p)
 		memset(&p->cur, 0, sizeof(p->cur));
@@ -368,17 +377,16 @@ static void report_objs(struct summary *s, struct report *r)
 		fprintf(r->out, "  (%zu more)\n", n - shown);
 }
 
-static void summary_report(void *ctx, struct report *r)
+static void summary_report(struct sink *sk, struct report *r)
 {
-	struct summary *s = ctx;
+	struct summary *s = container_of(sk, struct summary, sink);
 
 	report_procs(s, r);
 	report_objs(s, r);
 }
 
-int summary__proc_totals(void *ctx, uint32_t pid, struct summary_counters *out)
+int summary__proc_totals(struct summary *s, uint32_t pid, struct summary_counters *out)
 {
-	struct summary *s = ctx;
 	uint64_t idx;
 
 	if (hmap__get(s->proc_idx, &pid, &idx))
@@ -387,9 +395,8 @@ int summary__proc_totals(void *ctx, uint32_t pid, struct summary_counters *out)
 	return 0;
 }
 
-int summary__obj_totals(void *ctx, const char *id, struct summary_counters *out)
+int summary__obj_totals(struct summary *s, const char *id, struct summary_counters *out)
 {
-	struct summary *s = ctx;
 	char buf[160];
 
 	vec_for_each(&s->objs, struct obj_row, o) {
@@ -402,7 +409,7 @@ int summary__obj_totals(void *ctx, const char *id, struct summary_counters *out)
 	return -ENOENT;
 }
 
-const struct sink_ops summary_sink_ops = {
+static const struct sink_ops summary_sink_ops = {
 	.name = "summary",
 	.event = summary_event,
 	.report = summary_report,

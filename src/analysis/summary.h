@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 struct collector;
-struct sink_ops;
+struct sink;
+struct summary;
 
 struct summary_counters {
 	uint64_t ops;
@@ -22,13 +23,13 @@ struct summary_counters {
 	uint64_t max_blocked_ns;
 };
 
-extern const struct sink_ops summary_sink_ops;
-
 /* A summary sink for collector c.  NULL with errno. */
-void *summary__new(struct collector *c);
+struct summary *summary__new(struct collector *c);
+/* Its sink, for collector__add_sink() (which then owns it). */
+struct sink *summary__sink(struct summary *s);
 
 /* Totals, for tests: whole trace, per process / per object id (canonical objkey id). */
-int summary__proc_totals(void *s, uint32_t pid, struct summary_counters *out);
-int summary__obj_totals(void *s, const char *id, struct summary_counters *out);
+int summary__proc_totals(struct summary *s, uint32_t pid, struct summary_counters *out);
+int summary__obj_totals(struct summary *s, const char *id, struct summary_counters *out);
 
 #endif /* IPCTRACE_SUMMARY_H */

@@ -18,11 +18,6 @@
 
 #define MAX_SINKS 16
 
-struct sink {
-	const struct sink_ops *ops;
-	void *ctx;
-};
-
 struct stack_ref {
 	uint32_t off;		/* first frame in stack_ips */
 	uint32_t nr;
@@ -35,7 +30,7 @@ struct collector {
 	struct hmap *stack_ids;		/* int32 stack id -> index in stack_refs */
 	struct vec stack_refs;		/* struct stack_ref */
 	struct vec stack_ips;		/* uint64_t frames, stacks back to back */
-	struct sink sinks[MAX_SINKS];
+	struct sink *sinks[MAX_SINKS];
 	int nr_sinks;
 	struct collector_stats stats;
 	struct ipc_rec_meta meta;
@@ -78,8 +73,8 @@ void collector__free(struct collector *c)
 	if (!c)
 		return;
 	for (int i = 0; i < c->nr_sinks; i++)
-		if (c->sinks[i].ops->free)
-			c->sinks[i].ops->free(c->sinks[i].ctx);
+		if (c->sinks[i]->ops->free)
+			c->sinks[i]->ops->free(c->sinks[i]);
 	syms__free(c->syms);
 	hmap__free(c->stack_ids);
 	vec__release(&c->stack_refs);
@@ -89,16 +84,14 @@ void collector__free(struct collector *c)
 	free(c);
 }
 
-int collector__add_sink(struct collector *c, const struct sink_ops *ops, void *ctx)
+int collector__add_sink(struct collector *c, struct sink *s)
 {
 	if (c->nr_sinks >= MAX_SINKS) {
-		if (ops->free)
-			ops->free(ctx);
+		if (s->ops->free)
+			s->ops->free(s);
 		return -ENOSPC;
 	}
-	c->sinks[c->nr_sinks].ops = ops;
-	c->sinks[c->nr_sinks].ctx = ctx;
-	c->nr_sinks++;
+	c->sinks[c->nr_sinks++] = s;
 	return 0;
 }
 
@@ -205,9 +198,9 @@ int collector__push(struct collector *c, const void *rec, size_t len)
 	if (err)
 		return err;
 	for (int i = 0; i < c->nr_sinks; i++) {
-		if (!c->sinks[i].ops->event)
+		if (!c->sinks[i]->ops->event)
 			continue;
-		err = c->sinks[i].ops->event(c->sinks[i].ctx, h, len);
+		err = c->sinks[i]->ops->event(c->sinks[i], h, len);
 		if (err)
 			return err;
 	}
@@ -217,15 +210,15 @@ int collector__push(struct collector *c, const void *rec, size_t len)
 void collector__report(struct collector *c, struct report *r)
 {
 	for (int i = 0; i < c->nr_sinks; i++)
-		if (c->sinks[i].ops->report)
-			c->sinks[i].ops->report(c->sinks[i].ctx, r);
+		if (c->sinks[i]->ops->report)
+			c->sinks[i]->ops->report(c->sinks[i], r);
 }
 
 void collector__interval_end(struct collector *c)
 {
 	for (int i = 0; i < c->nr_sinks; i++)
-		if (c->sinks[i].ops->interval_end)
-			c->sinks[i].ops->interval_end(c->sinks[i].ctx);
+		if (c->sinks[i]->ops->interval_end)
+			c->sinks[i]->ops->interval_end(c->sinks[i]);
 }
 
 int collector__finish(struct collector *c)
@@ -235,9 +228,9 @@ int collector__finish(struct collector *c)
 	for (int i = 0; i < c->nr_sinks; i++) {
 		int err;
 
-		if (!c->sinks[i].ops->finish)
+		if (!c->sinks[i]->ops->finish)
 			continue;
-		err = c->sinks[i].ops->finish(c->sinks[i].ctx);
+		err = c->sinks[i]->ops->finish(c->sinks[i]);
 		if (err && !ret)
 			ret = err;
 	}

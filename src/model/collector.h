@@ -34,18 +34,36 @@ struct report {
 	int top;		/* rows per table (0: all) */
 };
 
+struct sink;
+
+/*
+ * A sink: an analysis or an output the collector hands every record to.
+ * Each embeds a struct sink in its own struct and is built by its own
+ * constructor, which returns that struct (summary__new returns a struct
+ * summary *); the callbacks get the struct sink back and find their
+ * struct with container_of().
+ */
 struct sink_ops {
 	const char *name;
 	/* Every valid record, in order.  Return 0, or -errno to stop the trace. */
-	int (*event)(void *ctx, const struct ipc_hdr *rec, size_t len);
+	int (*event)(struct sink *s, const struct ipc_hdr *rec, size_t len);
 	/* Write this sink's section of the report (interval or final).  May be NULL. */
-	void (*report)(void *ctx, struct report *r);
+	void (*report)(struct sink *s, struct report *r);
 	/* The interval is over: reset per-interval counters.  May be NULL. */
-	void (*interval_end)(void *ctx);
+	void (*interval_end)(struct sink *s);
 	/* The trace is over (flush files).  0 or -errno.  May be NULL. */
-	int (*finish)(void *ctx);
-	void (*free)(void *ctx);
+	int (*finish)(struct sink *s);
+	void (*free)(struct sink *s);
 };
+
+struct sink {
+	const struct sink_ops *ops;
+};
+
+#ifndef container_of
+#define container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#endif
 
 struct collector_stats {
 	uint64_t records;	/* valid records handled */
@@ -58,8 +76,11 @@ struct collector_stats {
 struct collector *collector__new(void);	/* NULL with errno */
 void collector__free(struct collector *c);	/* frees the sinks too; accepts NULL */
 
-/* Takes ownership of ctx (ops->free is called by collector__free). 0 or -errno. */
-int collector__add_sink(struct collector *c, const struct sink_ops *ops, void *ctx);
+/*
+ * Hand s to the collector, which frees it (s->ops->free) in collector__free,
+ * or at once when it cannot take it.  0 or -errno.
+ */
+int collector__add_sink(struct collector *c, struct sink *s);
 
 /*
  * One record.  Malformed ones are counted and dropped (and described once

@@ -44,6 +44,7 @@ struct stack_ent {
 };
 
 struct stacks {
+	struct sink sink;
 	struct collector *c;
 	struct hmap *idx;	/* stack_key -> index in ents, or NO_STACK */
 	struct vec ents;	/* struct stack_ent */
@@ -52,12 +53,15 @@ struct stacks {
 	struct stacks_stats st;
 };
 
+static const struct sink_ops stacks_sink_ops;
+
 struct stacks *stacks__new(struct collector *c)
 {
 	struct stacks *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
+	s->sink.ops = &stacks_sink_ops;
 	s->c = c;
 	vec__init(&s->ents, sizeof(struct stack_ent));
 	vec__init(&s->frames, sizeof(const char *));
@@ -71,6 +75,11 @@ struct stacks *stacks__new(struct collector *c)
 	return s;
 }
 
+struct sink *stacks__sink(struct stacks *s)
+{
+	return &s->sink;
+}
+
 void stacks__free(struct stacks *s)
 {
 	if (!s)
@@ -82,12 +91,12 @@ void stacks__free(struct stacks *s)
 	free(s);
 }
 
-static void stacks_sink_free(void *ctx)
+static void stacks_sink_free(struct sink *sk)
 {
-	stacks__free(ctx);
+	stacks__free(container_of(sk, struct stacks, sink));
 }
 
-const struct sink_ops stacks_sink_ops = {
+static const struct sink_ops stacks_sink_ops = {
 	.name = "stacks",
 	.free = stacks_sink_free,
 };

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 struct collector;
-struct sink_ops;
+struct sink;
 struct stacks;
 
 struct stacks_stats {
@@ -40,7 +40,7 @@ void stacks__free(struct stacks *s);	/* accepts NULL */
  * A sink that only owns s, so that several analyses can share one cache:
  * add it to the collector before them (it is freed with the collector).
  */
-extern const struct sink_ops stacks_sink_ops;
+struct sink *stacks__sink(struct stacks *s);
 
 /*
  * The stack stack_id as seen in process pid: an index for the calls below

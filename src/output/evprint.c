@@ -13,6 +13,7 @@
 #include "output/outputs.h"
 
 struct evprint {
+	struct sink sink;		/* what the collector calls */
 	struct collector *c;
 	FILE *out;
 	bool json;
@@ -21,12 +22,15 @@ struct evprint {
 	char line[1024];
 };
 
-void *evprint__new(struct collector *c, FILE *out, bool json, bool abs_time)
+static const struct sink_ops evprint_sink_ops;
+
+struct evprint *evprint__new(struct collector *c, FILE *out, bool json, bool abs_time)
 {
 	struct evprint *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
+	p->sink.ops = &evprint_sink_ops;
 	p->c = c;
 	p->out = out;
 	p->json = json;
@@ -36,9 +40,14 @@ void *evprint__new(struct collector *c, FILE *out, bool json, bool abs_time)
 	return p;
 }
 
-static int evprint_event(void *ctx, const struct ipc_hdr *h, size_t len)
+struct sink *evprint__sink(struct evprint *p)
 {
-	struct evprint *p = ctx;
+	return &p->sink;
+}
+
+static int evprint_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
+{
+	struct evprint *p = container_of(sk, struct evprint, sink);
 
 	if (h->type == IPC_REC_META) {
 		const struct ipc_rec_meta *m = (const struct ipc_rec_meta *)h;
@@ -61,9 +70,9 @@ static int evprint_event(void *ctx, const struct ipc_hdr *h, size_t len)
 	return 0;
 }
 
-static void evprint_free(void *ctx)
+static void evprint_free(struct sink *sk)
 {
-	struct evprint *p = ctx;
+	struct evprint *p = container_of(sk, struct evprint, sink);
 
 	if (!p)
 		return;
@@ -71,14 +80,14 @@ static void evprint_free(void *ctx)
 	free(p);
 }
 
-static int evprint_finish(void *ctx)
+static int evprint_finish(struct sink *sk)
 {
-	struct evprint *p = ctx;
+	struct evprint *p = container_of(sk, struct evprint, sink);
 
 	return fflush(p->out) ? -errno : 0;
 }
 
-const struct sink_ops evprint_sink_ops = {
+static const struct sink_ops evprint_sink_ops = {
 	.name = "events",
 	.event = evprint_event,
 	.finish = evprint_finish,

@@ -198,10 +198,8 @@ static void row_json(const struct graph *g, const struct gedge *e, struct report
 	jw__obj_end(r->jw);
 }
 
-void graph_view_report(void *ctx, struct report *r)
-{
-	const struct graph *g = ctx;
-	double secs = r->end_ns > r->start_ns ? (r->end_ns - r->start_ns) / 1e9 : 1.0;
+void graph_view_report(const struct graph *g, struct report *r)
+{	double secs = r->end_ns > r->start_ns ? (r->end_ns - r->start_ns) / 1e9 : 1.0;
 	size_t n, shown;
 	uint32_t *idx = busiest(g, r->final, &n);
 

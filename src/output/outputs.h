@@ -10,17 +10,18 @@
 #include <stdio.h>
 
 struct collector;
-struct sink_ops;
-
-extern const struct sink_ops evprint_sink_ops;
-extern const struct sink_ops recorder_sink_ops;
+struct evprint;
+struct recorder;
+struct sink;
 
 /* Event lines (json false) or JSON Lines (json true) to out.  NULL with errno. */
-void *evprint__new(struct collector *c, FILE *out, bool json, bool abs_time);
+struct evprint *evprint__new(struct collector *c, FILE *out, bool json, bool abs_time);
+struct sink *evprint__sink(struct evprint *p);
 
 /* Every record to a recording file; flushed each interval.  NULL with errno. */
-void *recorder__new(const char *path);
-unsigned long long recorder__records(const void *r);
-unsigned long long recorder__bytes(const void *r);
+struct recorder *recorder__new(const char *path);
+struct sink *recorder__sink(struct recorder *r);
+unsigned long long recorder__records(const struct recorder *r);
+unsigned long long recorder__bytes(const struct recorder *r);
 
 #endif /* IPCTRACE_OUTPUTS_H */

@@ -12,17 +12,21 @@
 #include "source/recfile.h"
 
 struct recorder {
+	struct sink sink;		/* what the collector calls */
 	struct recfile_writer *w;
 	int err;
 };
 
-void *recorder__new(const char *path)
+static const struct sink_ops recorder_sink_ops;
+
+struct recorder *recorder__new(const char *path)
 {
 	struct recorder *r = calloc(1, sizeof(*r));
 	int err;
 
 	if (!r)
 		return NULL;
+	r->sink.ops = &recorder_sink_ops;
 	r->w = recfile_writer__open(path);
 	if (!r->w) {
 		err = errno;
@@ -33,34 +37,39 @@ void *recorder__new(const char *path)
 	return r;
 }
 
-static int recorder_event(void *ctx, const struct ipc_hdr *h, size_t len)
+struct sink *recorder__sink(struct recorder *r)
 {
-	struct recorder *r = ctx;
+	return &r->sink;
+}
+
+static int recorder_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
+{
+	struct recorder *r = container_of(sk, struct recorder, sink);
 
 	r->err = recfile_writer__write(r->w, h, len);
 	return r->err;
 }
 
 /* Each interval ends a chunk: a crash loses at most one interval. */
-static void recorder_interval_end(void *ctx)
+static void recorder_interval_end(struct sink *sk)
 {
-	struct recorder *r = ctx;
+	struct recorder *r = container_of(sk, struct recorder, sink);
 
 	if (!r->err)
 		r->err = recfile_writer__flush(r->w);
 }
 
-static int recorder_finish(void *ctx)
+static int recorder_finish(struct sink *sk)
 {
-	struct recorder *r = ctx;
+	struct recorder *r = container_of(sk, struct recorder, sink);
 	int err = recfile_writer__flush(r->w);
 
 	return r->err ? r->err : err;
 }
 
-static void recorder_free(void *ctx)
+static void recorder_free(struct sink *sk)
 {
-	struct recorder *r = ctx;
+	struct recorder *r = container_of(sk, struct recorder, sink);
 
 	if (!r)
 		return;
@@ -68,17 +77,17 @@ static void recorder_free(void *ctx)
 	free(r);
 }
 
-unsigned long long recorder__records(const void *ctx)
+unsigned long long recorder__records(const struct recorder *ctx)
 {
 	return recfile_writer__records(((const struct recorder *)ctx)->w);
 }
 
-unsigned long long recorder__bytes(const void *ctx)
+unsigned long long recorder__bytes(const struct recorder *ctx)
 {
 	return recfile_writer__bytes(((const struct recorder *)ctx)->w);
 }
 
-const struct sink_ops recorder_sink_ops = {
+static const struct sink_ops recorder_sink_ops = {
 	.name = "recorder",
 	.event = recorder_event,
 	.interval_end = recorder_interval_end,

@@ -20,31 +20,37 @@
 #include "run/session.h"
 #include "source/source.h"
 
-static int add(struct collector *c, const struct sink_ops *ops, void *ctx)
+/* Hand a new sink to the collector; name says what failed (errno set by its constructor). */
+static int add(struct collector *c, struct sink *s, const char *name)
 {
 	int err;
 
-	if (!ctx) {
+	if (!s) {
 		err = -errno;
-		fprintf(stderr, "ipctrace: failed to set up %s: %s\n", ops->name, strerror(errno));
+		fprintf(stderr, "ipctrace: failed to set up %s: %s\n", name, strerror(errno));
 		return err;
 	}
-	err = collector__add_sink(c, ops, ctx);
+	err = collector__add_sink(c, s);
 	if (err)
-		fprintf(stderr, "ipctrace: failed to set up %s: %s\n", ops->name, strerror(-err));
+		fprintf(stderr, "ipctrace: failed to set up %s: %s\n", name, strerror(-err));
 	return err;
 }
 
 /* Contention and the flame graph share one stack cache, owned by the collector. */
-static int add_wait_sinks(struct collector *c, const struct env *env)
+static int add_wait_sinks(struct session *ss, const struct env *env)
 {
 	struct flamesink_opts fo = { .folded = env->folded_file, .svg = env->flame_file };
+	struct collector *c = ss->c;
 	struct stacks *st = stacks__new(c);
+	struct contention *ct;
+	struct flamesink *fs;
 	char what[300];
-	int err = add(c, &stacks_sink_ops, st);
+	int err = add(c, st ? stacks__sink(st) : NULL, "stacks");
 
-	if (!err)
-		err = add(c, &contention_sink_ops, contention__new(c, st));
+	if (!err) {
+		ct = contention__new(c, st);
+		err = add(c, ct ? contention__sink(ct) : NULL, "contention");
+	}
 	if (err || (!fo.folded && !fo.svg))
 		return err;
 	if (env->mode == MODE_REPORT)
@@ -52,27 +58,37 @@ static int add_wait_sinks(struct collector *c, const struct env *env)
 	else
 		cli__describe(env, what, sizeof(what));
 	fo.subtitle = what;
-	return add(c, &flamesink_ops, flamesink__new(c, st, &fo));
+	fs = flamesink__new(c, st, &fo);
+	return add(c, fs ? flamesink__sink(fs) : NULL, "flame graph");
 }
 
-int session__add_sinks(struct collector *c, const struct env *env, FILE *out)
+int session__add_sinks(struct session *ss, const struct env *env, FILE *out)
 {
+	struct collector *c = ss->c;
+	struct graph_opts go = { .threads = env->threads };
+	struct evprint *ev;
+	struct summary *sum;
 	int err = 0;
 
-	if ((env->events || env->json) && !env->quiet)
-		err = add(c, &evprint_sink_ops, evprint__new(c, out, env->json, env->abs_time));
+	if ((env->events || env->json) && !env->quiet) {
+		ev = evprint__new(c, out, env->json, env->abs_time);
+		err = add(c, ev ? evprint__sink(ev) : NULL, "event printer");
+	}
 	/* record writes the file and, if asked, the events: the analyses run at report */
 	if (env->mode == MODE_RECORD)
 		return err;
-	if (!err)
-		err = add(c, &summary_sink_ops, summary__new(c));
 	if (!err) {
-		struct graph_opts go = { .threads = env->threads };
-
-		err = add(c, &graph_sink_ops, graph__new(c, &go));
+		sum = summary__new(c);
+		err = add(c, sum ? summary__sink(sum) : NULL, "summary");
+	}
+	if (!err) {
+		ss->graph = graph__new(c, &go);
+		err = add(c, ss->graph ? graph__sink(ss->graph) : NULL, "graph");
+		if (err)
+			ss->graph = NULL;
 	}
 	if (!err)
-		err = add_wait_sinks(c, env);
+		err = add_wait_sinks(ss, env);
 	return err;
 }
 
@@ -84,11 +100,11 @@ FILE *session__out(const struct env *env)
 	return stdout;
 }
 
-int session__write_files(struct collector *c, const struct env *env, FILE *out)
+int session__write_files(const struct session *ss, const struct env *env)
 {
 	int err = 0;
 
-	if (env->graph != GRAPH_NONE) {
+	if (env->graph != GRAPH_NONE && ss->graph) {
 		char what[256];
 		struct graph_write_opts go = { .collapse = env->graph_collapse, .title = what };
 
@@ -97,72 +113,8 @@ int session__write_files(struct collector *c, const struct env *env, FILE *out)
 		else
 			cli__describe(env, what, sizeof(what));
 		/* without a file, the graph is what stdout is for (see session__out) */
-		err = graph__export(graph__of(c), env->graph == GRAPH_DOT ? GRAPH_EXPORT_DOT :
+		err = graph__export(ss->graph, env->graph == GRAPH_DOT ? GRAPH_EXPORT_DOT :
 				    GRAPH_EXPORT_JSON, env->graph_file, stdout, &go);
 	}
 	return err;
-}
-
-static volatile sig_atomic_t report_stop;
-
-static void on_stop(int sig)
-{
-	report_stop = 1;
-}
-
-int run_report(const struct env *env)
-{
-	struct report_opts ro = { .json = env->json, .final = true, .top = env->top };
-	struct collector *c;
-	struct source *src;
-	FILE *out = session__out(env);
-	char err[300], what[128];
-	int ret, status = EXIT_OK;
-
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
-	if (env->output && !(out = fopen(env->output, "we"))) {
-		fprintf(stderr, "ipctrace: failed to open %s: %s\n", env->output, strerror(errno));
-		return EXIT_FAIL;
-	}
-	c = collector__new();
-	if (c && env->symfs)
-		collector__set_symfs(c, env->symfs);
-	if (!c || session__add_sinks(c, env, out)) {
-		status = EXIT_FAIL;
-		goto out_close;
-	}
-	collector__set_verbose(c, env->verbose);
-	src = source_file__new(c, env->input, err, sizeof(err));
-	if (!src) {
-		fprintf(stderr, "ipctrace: %s: %s\n", env->input, err);
-		status = EXIT_FAIL;
-		goto out_free;
-	}
-	while (!src->ended && !report_stop) {
-		ret = source__poll(src, 0);
-		if (ret < 0) {
-			/* what was read before the damage is still reported */
-			fprintf(stderr, "ipctrace: %s: %s\n", env->input, src->error);
-			status = EXIT_FAIL;
-			break;
-		}
-	}
-	if (collector__finish(c))
-		status = EXIT_FAIL;
-	snprintf(what, sizeof(what), "recording %s", env->input);
-	ro.out = out;
-	ro.what = what;
-	ro.start_ns = collector__first_ns(c);
-	ro.end_ns = collector__last_ns(c);
-	report__print(c, &ro);
-	if (session__write_files(c, env, out))
-		status = EXIT_FAIL;
-	source__free(src);
-out_free:
-	collector__free(c);
-out_close:
-	if (out != stdout && out != stderr)
-		fclose(out);
-	return status;
 }

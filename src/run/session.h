@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * session: the two ways to run ipctrace, built from the same parts.
- *   run_trace():  live (and `record`): probes -> ring buffer -> collector
- *   run_report(): a recording file -> collector
+ *   run_trace() (run_trace.c):   live (and `record`): probes -> ring buffer -> collector
+ *   run_report() (run_report.c): a recording file -> collector
  * Both choose their sinks with session__add_sinks(), so every analysis and
  * output works the same on a live trace and on a recording.
  */
@@ -13,16 +13,23 @@
 
 struct collector;
 struct env;
+struct graph;
 
-/* Analyses and outputs the command line asks for.  0 or -errno (message printed). */
-int session__add_sinks(struct collector *c, const struct env *env, FILE *out);
+/* A run's collector, and the sinks the run itself asks for results. */
+struct session {
+	struct collector *c;
+	struct graph *graph;	/* owned by the collector; NULL in `record` */
+};
+
+/* Analyses and outputs the command line asks for, into ss->c.  0 or -errno (message printed). */
+int session__add_sinks(struct session *ss, const struct env *env, FILE *out);
 /*
  * Where reports and events go: stdout, or stderr when stdout is taken by a
  * graph written without a file (--graph dot).
  */
 FILE *session__out(const struct env *env);
 /* Write the end-of-trace files (--graph, --folded, --flame).  0 or -errno. */
-int session__write_files(struct collector *c, const struct env *env, FILE *out);
+int session__write_files(const struct session *ss, const struct env *env);
 
 /* Each returns the process exit status. */
 int run_trace(const struct env *env);

@@ -44,7 +44,7 @@ __attribute__((noinline)) int test_wait_site(int x)
 struct fixture {
 	struct collector *c;
 	struct stacks *st;
-	void *ct;
+	struct contention *ct;
 };
 
 static int setup(void **state)
@@ -56,10 +56,10 @@ static int setup(void **state)
 	assert_non_null(f->c);
 	f->st = stacks__new(f->c);
 	assert_non_null(f->st);
-	assert_int_equal(collector__add_sink(f->c, &stacks_sink_ops, f->st), 0);
+	assert_int_equal(collector__add_sink(f->c, stacks__sink(f->st)), 0);
 	f->ct = contention__new(f->c, f->st);
 	assert_non_null(f->ct);
-	assert_int_equal(collector__add_sink(f->c, &contention_sink_ops, f->ct), 0);
+	assert_int_equal(collector__add_sink(f->c, contention__sink(f->ct)), 0);
 	*state = f;
 	return 0;
 }

@@ -41,7 +41,7 @@ __attribute__((noinline)) int test_flame_inner(int x)
 struct fixture {
 	struct collector *c;
 	struct stacks *st;
-	void *fs;
+	struct flamesink *fs;
 	char dir[64];
 	char folded[96];
 	char svg[96];
@@ -63,10 +63,10 @@ static int setup(void **state)
 	assert_non_null(f->c);
 	f->st = stacks__new(f->c);
 	assert_non_null(f->st);
-	assert_int_equal(collector__add_sink(f->c, &stacks_sink_ops, f->st), 0);
+	assert_int_equal(collector__add_sink(f->c, stacks__sink(f->st)), 0);
 	f->fs = flamesink__new(f->c, f->st, &o);
 	assert_non_null(f->fs);
-	assert_int_equal(collector__add_sink(f->c, &flamesink_ops, f->fs), 0);
+	assert_int_equal(collector__add_sink(f->c, flamesink__sink(f->fs)), 0);
 	*state = f;
 	return 0;
 }
@@ -291,11 +291,11 @@ static void test_unwritable(void **state)
 	struct flamesink_opts o = { .folded = "/nonexistent-dir/x.folded" };
 	struct collector *c = collector__new();
 	struct stacks *st = stacks__new(c);
-	void *fs = flamesink__new(c, st, &o);
+	struct flamesink *fs = flamesink__new(c, st, &o);
 
 	assert_non_null(fs);
-	assert_int_equal(collector__add_sink(c, &stacks_sink_ops, st), 0);
-	assert_int_equal(collector__add_sink(c, &flamesink_ops, fs), 0);
+	assert_int_equal(collector__add_sink(c, stacks__sink(st)), 0);
+	assert_int_equal(collector__add_sink(c, flamesink__sink(fs)), 0);
 	assert_int_equal(collector__finish(c), -ENOENT);
 	collector__free(c);
 }

@@ -42,9 +42,11 @@ struct trace {
 	bool launched;
 	struct loader *loader;
 	struct locks *locks;		/* --locks: the uprobes' bookkeeping */
-	struct collector *c;
+	struct session ss;		/* ss.c: the collector */
+	struct collector *c;		/* ss.c, for short */
 	struct source *src;
-	void *recorder;
+	struct recorder *recorder;
+	struct sink lifetimes;		/* follows the targets (lifetimes_event) */
 	struct hmap *alive;		/* target tgids (and -t tids) still running */
 	bool had_targets;
 	uint64_t start_ns;
@@ -174,9 +176,9 @@ static void alive_add(struct trace *t, uint32_t id)
 }
 
 /* Follows target lifetimes: says when one exits; the run ends with the last. */
-static int lifetimes_event(void *ctx, const struct ipc_hdr *h, size_t len)
+static int lifetimes_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 {
-	struct trace *t = ctx;
+	struct trace *t = container_of(sk, struct trace, lifetimes);
 	const struct ipc_ev_proc *p = (const struct ipc_ev_proc *)h;
 
 	if (h->type != IPC_REC_PROC)
@@ -304,7 +306,7 @@ static int setup_collector(struct trace *t)
 	const struct env *env = t->env;
 	int ret;
 
-	t->c = collector__new();
+	t->c = t->ss.c = collector__new();
 	t->alive = hmap__new(sizeof(uint32_t));
 	if (!t->c || !t->alive)
 		return -ENOMEM;
@@ -317,13 +319,14 @@ static int setup_collector(struct trace *t)
 				strerror(errno));
 			return ret;
 		}
-		ret = collector__add_sink(t->c, &recorder_sink_ops, t->recorder);
+		ret = collector__add_sink(t->c, recorder__sink(t->recorder));
 		if (ret)
 			return ret;
 	}
-	ret = collector__add_sink(t->c, &lifetimes_ops, t);
+	t->lifetimes.ops = &lifetimes_ops;
+	ret = collector__add_sink(t->c, &t->lifetimes);
 	if (!ret)
-		ret = session__add_sinks(t->c, env, t->out);
+		ret = session__add_sinks(&t->ss, env, t->out);
 	if (!ret)
 		ret = push_meta(t);
 	for (int i = 0; i < env->nr_pids && !ret; i++)
@@ -498,7 +501,7 @@ static int finish(struct trace *t)
 		return ret;
 	}
 	report__print(t->c, &ro);
-	if (session__write_files(t->c, t->env, t->out))
+	if (session__write_files(&t->ss, t->env))
 		ret = -EIO;
 	return ret;
 }
