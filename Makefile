@@ -80,6 +80,10 @@ TOOL_NAMES := $(sort $(notdir $(TOOL_DIRS)))
 TOOL_BINS := $(patsubst %,$(OUTPUT)/tools/%,$(TOOL_NAMES))
 TOOL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(EXTRA_CFLAGS)
+# hang: programs stuck on purpose, built as a distribution builds (-O2, no
+# frame pointers), so that what ipctrace finds in them is what it finds anywhere
+$(OUTPUT)/tools/hang: TOOL_CFLAGS := -std=gnu11 -g -O2 -fomit-frame-pointer \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-unused-result $(EXTRA_CFLAGS)
 
 .DELETE_ON_ERROR:
 # $$(@D): a userspace object's own output folder, as an order-only prerequisite

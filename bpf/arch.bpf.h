@@ -19,6 +19,13 @@
 #define UREG_IP(r)	((r)->ip)
 #define UREG_SP(r)	((r)->sp)
 #define UREG_FP(r)	((r)->bp)
+/* every user register, in DWARF numbering (include/ipctrace_abi.h, IPC_UREG_*) */
+#define UREGS_DWARF(r, a)	do {						\
+	(a)[0] = (r)->ax; (a)[1] = (r)->dx; (a)[2] = (r)->cx; (a)[3] = (r)->bx;	\
+	(a)[4] = (r)->si; (a)[5] = (r)->di; (a)[6] = (r)->bp; (a)[7] = (r)->sp;	\
+	(a)[8] = (r)->r8; (a)[9] = (r)->r9; (a)[10] = (r)->r10; (a)[11] = (r)->r11; \
+	(a)[12] = (r)->r12; (a)[13] = (r)->r13; (a)[14] = (r)->r14;		\
+	(a)[15] = (r)->r15; (a)[16] = (r)->ip; } while (0)
 #elif defined(__TARGET_ARCH_arm64)
 #define SC_ARG0(r)	((r)->regs[0])
 #define SC_ARG1(r)	((r)->regs[1])
@@ -30,6 +37,10 @@
 #define UREG_IP(r)	((r)->pc)
 #define UREG_SP(r)	((r)->sp)
 #define UREG_FP(r)	((r)->regs[29])
+#define UREGS_DWARF(r, a)	do {						\
+	for (int __i = 0; __i < 31 && __i < IPC_UREGS_NR; __i++)		\
+		(a)[__i] = (r)->regs[__i];					\
+	} while (0)
 #else
 #error "ipctrace: syscall register accessors missing for this architecture"
 #endif

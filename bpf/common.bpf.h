@@ -39,6 +39,8 @@ const volatile __u32 families = IPC_FAM_ALL;
 const volatile __u32 self_tgid = 0;
 /* Capture user stacks of operations that blocked. */
 const volatile bool want_stacks = true;
+/* The task iterator gives calls found blocked an entry state (tasks.bpf.h). */
+const volatile bool adopt_blocked = false;
 /* Wake the consumer once this many bytes wait in the ring buffer. */
 const volatile __u64 wakeup_bytes = 1 << 20;
 /*
@@ -279,6 +281,20 @@ static __always_inline __u32 cur_nvcsw(void)
 	struct task_struct *t = bpf_get_current_task_btf();
 
 	return (__u32)t->nvcsw;
+}
+
+#define SIGKILL_BIT	(1ull << (9 - 1))
+
+/*
+ * The current thread is being killed: a fatal signal put SIGKILL in its
+ * pending set (complete_signal() does so for every thread of the group).
+ * Its syscall returns only to let it die.
+ */
+static __always_inline bool killed_now(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return t->pending.signal.sig[0] & SIGKILL_BIT;
 }
 
 /* User stack of the current thread; ctx is the program's context. */

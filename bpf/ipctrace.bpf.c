@@ -23,6 +23,7 @@
 #include "sem.bpf.h"
 #include "sched.bpf.h"
 #include "locks.bpf.h"
+#include "tasks.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -186,6 +187,28 @@ static __noinline void exit_dispatch(const struct xctx *x, const struct ipc_infl
 	}
 }
 
+/*
+ * The event's flags from the entry state and the exit.  A global function,
+ * verified once on its own: its result is one unknown value to the caller,
+ * so the verifier does not walk the exit dispatch once per combination.
+ */
+__noinline __u32 exit_flags(__u32 iflags, __u32 nvcsw, long ret)
+{
+	__u32 flags = 0;
+
+	if (iflags & IPC_INF_PEER)
+		flags |= IPC_EVF_PEER;
+	/* a voluntary context switch during the call means it slept */
+	if (cur_nvcsw() != nvcsw)
+		flags |= IPC_EVF_BLOCKED;
+	if (iflags & IPC_INF_ADOPTED)
+		flags |= IPC_EVF_STARTED_BEFORE;
+	/* -EINTR and the kernel's restart codes, -ERESTARTSYS .. -ERESTART_RESTARTBLOCK */
+	if ((ret == -4 || (ret <= -512 && ret >= -516)) && killed_now())
+		flags |= IPC_EVF_KILLED;
+	return flags;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -208,14 +231,9 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	x.ctx = ctx;
 	x.regs = regs;
 	x.ret = ret;
-	x.flags = 0;
-	if (inf->iflags & IPC_INF_PEER) {
-		x.flags |= IPC_EVF_PEER;
+	x.flags = exit_flags(inf->iflags, inf->nvcsw, ret);
+	if (inf->iflags & IPC_INF_PEER)
 		ts->peer_seen = 1;
-	}
-	/* a voluntary context switch during the call means it slept */
-	if (cur_nvcsw() != inf->nvcsw)
-		x.flags |= IPC_EVF_BLOCKED;
 	/* an entry left by a call whose exit we missed is not this call's */
 	if (inf->sys == sc_table[nr])
 		exit_dispatch(&x, inf);
@@ -271,4 +289,15 @@ SEC("uretprobe")
 int ipc_lock_return(struct pt_regs *ctx)
 {
 	return lock_return(ctx);
+}
+
+/* What each traced thread is doing now, read by the collector (tasks.bpf.h) */
+SEC("iter/task")
+int ipc_task_iter(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+
+	if (!task)
+		return 0;
+	return task_visit(ctx->meta->seq, task);
 }

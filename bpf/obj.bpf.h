@@ -43,9 +43,8 @@
 	__v;									\
 })
 
-static __always_inline struct file *fd_file(int fd)
+static __always_inline struct file *fd_file_of(struct task_struct *t, int fd)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	/* direct loads through BTF pointers: no helper calls */
 	struct fdtable *fdt = t->files->fdt;
 	struct file **fds;
@@ -57,6 +56,11 @@ static __always_inline struct file *fd_file(int fd)
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return NULL;
 	return f;
+}
+
+static __always_inline struct file *fd_file(int fd)
+{
+	return fd_file_of(bpf_get_current_task_btf(), fd);
 }
 
 static __always_inline __u32 pid_nr(struct pid *pid)

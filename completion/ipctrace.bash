@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# bash completion for ipctrace: options, the record/report subcommands, pids
+# bash completion for ipctrace: options, the record/report/stuck subcommands, pids
 # and tids (with their names), families for --types, graph formats, and
 # recordings (*.ipct) for report.  Installed as
 # /usr/share/bash-completion/completions/ipctrace; works without the
@@ -8,7 +8,7 @@
 _ipctrace_options='-p --pid -t --tid -f --follow --no-peers --types --no-pipe --no-mq
 --no-futex --no-signal --no-socket --no-sem --no-stacks --locks -e --events -j --json
 -T --timestamp -q --quiet -o --output -i --interval -d --duration --top --graph
---graph-collapse --threads --folded --flame --symfs --ringbuf-size -v --verbose
+--graph-collapse --threads --folded --flame --symfs --blocked-min --ringbuf-size -v --verbose
 -h --help -V --version'
 _ipctrace_families='pipe mq futex signal socket sem'
 
@@ -87,7 +87,7 @@ _ipctrace()
 			fi
 			return
 		fi
-		[[ $i == 1 && ($word == record || $word == report) ]] && sub=$word
+		[[ $i == 1 && ($word == record || $word == report || $word == stuck) ]] && sub=$word
 	done
 
 	case $prev in
@@ -111,7 +111,7 @@ _ipctrace()
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	-i | --interval | -d | --duration | --top | --ringbuf-size)
+	-i | --interval | -d | --duration | --top | --ringbuf-size | --blocked-min)
 		return ;;
 	esac
 
@@ -120,7 +120,7 @@ _ipctrace()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'record report' -- "$cur"))
+		COMPREPLY=($(compgen -W 'record report stuck' -- "$cur"))
 		return
 	fi
 	if [[ $sub == report ]]; then

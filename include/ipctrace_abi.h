@@ -82,6 +82,10 @@ enum ipc_family {
 						 * on a watched object */
 #define IPC_EVF_STACK_MISSED	(1u << 2)	/* a stack was wanted but not captured */
 #define IPC_EVF_TRUNCATED	(1u << 3)	/* a name or path did not fit */
+#define IPC_EVF_STARTED_BEFORE	(1u << 5)	/* the call started before the trace:
+						 * ts_ns is a bound (see README) */
+#define IPC_EVF_KILLED		(1u << 6)	/* the thread was killed in the call: it
+						 * never returned to the program */
 #define IPC_EVF_KERNEL		(1u << 4)	/* signal: sent by the kernel,
 						 * not by a syscall */
 
@@ -378,6 +382,97 @@ struct ipc_rec_fdsnap {
 	char name[IPC_NAME_LEN];
 };
 
+/*
+ * What a blocked thread waits for, as the collector found it
+ * (ipc_rec_blocked.wait).  Values are part of the recording format.
+ */
+enum ipc_wait {
+	IPC_WAIT_NONE = 0,
+	IPC_WAIT_IO,		/* data, or room, on obj: a pipe, FIFO, socket or queue */
+	IPC_WAIT_ACCEPT,	/* a connection on the listening socket obj */
+	IPC_WAIT_MUTEX,		/* a glibc mutex at addr: owner from its __owner field */
+	IPC_WAIT_PI,		/* a PI futex at addr: owner from the word */
+	IPC_WAIT_RWLOCK,	/* a glibc rwlock held for writing: owner is __cur_writer */
+	IPC_WAIT_JOIN,		/* a thread's exit (pthread_join): owner is that thread */
+	IPC_WAIT_FUTEX,		/* another futex wait (condition variable, semaphore...) */
+	IPC_WAIT_SEM,		/* a SysV semaphore set (args[0]) */
+	IPC_WAIT_CHILD,		/* wait4/waitid: owner is the child, -1 any child */
+	IPC_WAIT_SIGNAL,	/* a signal (sigsuspend, sigtimedwait, pause) */
+	IPC_WAIT_SLEEP,		/* a timed sleep (nanosleep) */
+	IPC_WAIT_POLL,		/* poll, select, epoll */
+	IPC_WAIT_DISK,		/* uninterruptible sleep outside IPC (disk I/O...) */
+	IPC_WAIT_STOPPED,	/* stopped (SIGSTOP) or traced */
+	IPC_WAIT_OTHER,		/* another syscall, or none */
+	IPC_WAIT_MAX
+};
+
+/* ipc_rec_blocked.bflags */
+#define IPC_BLK_TRACED		(1u << 0)	/* the probes saw the call start: ts_ns is exact */
+#define IPC_BLK_AT_LEAST	(1u << 1)	/* the start is not known: dur_ns is the time
+						 * off CPU, a lower bound */
+#define IPC_BLK_OWNER		(1u << 2)	/* owner was read (from the lock or the call) */
+#define IPC_BLK_PIPE		(1u << 3)	/* pipe_* describe the pipe of obj */
+#define IPC_BLK_TARGET		(1u << 4)	/* a traced process (else the other side) */
+#define IPC_BLK_EXITING		(1u << 5)	/* the thread is exiting */
+#define IPC_BLK_WORD		(1u << 6)	/* word was read from the futex */
+#define IPC_BLK_SHARED		(1u << 7)	/* key_*: a shared futex, as the kernel keys it */
+#define IPC_BLK_FINAL		(1u << 8)	/* still blocked when the trace ended */
+#define IPC_BLK_OWNER_GONE	(1u << 9)	/* owner names a thread that does not exist */
+
+/*
+ * A thread blocked at the moment of a look (IPC_REC_BLKSNAP with the same
+ * snap_ns ends the look).  hdr: pid, tid, comm; op the IPC operation it is
+ * in (IPC_OP_NONE outside IPC), sys its ipctrace syscall (IPC_SYS_NONE for
+ * others, named in syscall); ts_ns when the call started (see
+ * IPC_BLK_AT_LEAST), dur_ns how long it has blocked so far; stack_id its
+ * user stack.
+ */
+struct ipc_rec_blocked {
+	struct ipc_hdr hdr;
+	struct ipc_obj obj;	/* the fd's object (IPC_WAIT_IO, IPC_WAIT_ACCEPT) */
+	__u64 snap_ns;		/* the look it belongs to */
+	__u64 off_cpu_ns;	/* since it last ran */
+	__u64 nvcsw;		/* voluntary context switches: the same in two looks,
+				 * it did not wake in between */
+	__u64 args[6];		/* the syscall's arguments */
+	__u64 addr;		/* futex and lock waits: the word's address */
+	__u64 key_ino;		/* IPC_BLK_SHARED: backing inode and offset */
+	__u64 key_off;
+	__u32 key_dev;
+	__s32 sc_nr;		/* the architecture's syscall number, -1 none */
+	__u32 wait;		/* enum ipc_wait */
+	__u32 bflags;		/* IPC_BLK_* */
+	__s32 owner;		/* see enum ipc_wait; 0 unknown */
+	__u32 word;		/* IPC_BLK_WORD: the futex word at the look */
+	__u32 nr_threads;	/* threads of the process */
+	__u32 pipe_readers;	/* IPC_BLK_PIPE */
+	__u32 pipe_writers;
+	__u32 pipe_used;	/* buffers in use */
+	__u32 pipe_max;		/* buffers it holds */
+	__u8 state;		/* 'S', 'D', 'T'... as /proc/PID/stat says */
+	__u8 _pad[3];
+	__u32 owner_pid;	/* the process of owner (a thread), 0 unknown */
+	__u32 _pad2;
+	char syscall[16];	/* the syscall's name */
+	char wchan[32];		/* the kernel function it sleeps in, "" unknown */
+};
+
+/* ipc_rec_blksnap.sflags */
+#define IPC_SNAP_ATTACH		(1u << 0)	/* the first look, when tracing started */
+#define IPC_SNAP_FINAL		(1u << 1)	/* the last look, when tracing ended */
+#define IPC_SNAP_CONFIRM	(1u << 2)	/* a second look, taken to confirm a deadlock */
+
+/* The end of a look at the blocked threads: the IPC_REC_BLOCKED records before it. */
+struct ipc_rec_blksnap {
+	struct ipc_hdr hdr;
+	__u64 snap_ns;		/* when it was taken (CLOCK_MONOTONIC) */
+	__u64 min_ns;		/* threads blocked for less were left out */
+	__u32 sflags;		/* IPC_SNAP_* */
+	__u32 nr_blocked;	/* IPC_REC_BLOCKED records of this look */
+	__u32 nr_tasks;		/* threads looked at */
+	__u32 _pad;
+};
+
 /* Loss and health counters (enum ipc_stat), cumulative since start. */
 enum ipc_stat {
 	IPC_STAT_RB_DROPS = 0,		/* ring buffer reservation failed */
@@ -457,6 +552,8 @@ struct ipc_sys_info {
 #define IPC_INF_PEER		(1u << 0)	/* by a process outside the filter */
 #define IPC_INF_WORD_OK		(1u << 1)	/* word was read */
 #define IPC_INF_SHARED_KEY	(1u << 2)	/* key_* set: shared futex */
+#define IPC_INF_ADOPTED		(1u << 3)	/* found blocked when tracing started:
+						 * ts_ns is estimated */
 
 /*
  * A syscall in progress (struct task_state in bpf/common.bpf.h holds one per
@@ -479,6 +576,56 @@ struct ipc_inflight {
 	__u64 key_off;
 	struct ipc_obj obj;	/* the fd's object resolved at entry */
 	struct ipc_obj obj2;	/* a second fd (splice, tee, accept's listener) */
+};
+
+/* ipc_task_now.tflags */
+#define IPC_TASK_IN_SYSCALL	(1u << 0)	/* in a syscall: sc_nr and sc_args are valid */
+#define IPC_TASK_INFLIGHT	(1u << 1)	/* inf: a traced call in progress (the probes' entry) */
+#define IPC_TASK_EXITING	(1u << 2)	/* the thread is exiting */
+#define IPC_TASK_OBJ		(1u << 3)	/* obj: the object of the syscall's fd (or futex key) */
+#define IPC_TASK_PIPE		(1u << 4)	/* pipe_*: the state of that pipe or FIFO */
+#define IPC_TASK_TARGET		(1u << 5)	/* selected by the pid filter (not only asked for) */
+
+/*
+ * User registers as the unwinder numbers them: the architecture's DWARF
+ * register numbers (x86_64: rax rdx rcx rbx rsi rdi rbp rsp r8-r15, then
+ * 16 the instruction pointer).
+ */
+#define IPC_UREGS_NR		17
+#define IPC_UREG_BP		6
+#define IPC_UREG_SP		7
+#define IPC_UREG_IP		16
+
+/*
+ * One thread as the task iterator sees it now (bpf/tasks.bpf.h), read by
+ * the collector through the iterator's file: what it is blocked in, since
+ * when, and what its syscall's fd or futex is.  Not a record: the
+ * collector turns the blocked ones into IPC_REC_BLOCKED records.
+ */
+struct ipc_task_now {
+	__u32 pid;
+	__u32 tid;
+	char comm[IPC_COMM_LEN];
+	__u32 state;		/* task->__state (0 running) */
+	__u32 tflags;		/* IPC_TASK_* */
+	__u32 nr_threads;	/* threads of its process */
+	__s32 sc_nr;		/* the architecture's syscall number, -1 when in none */
+	__u64 sc_args[6];
+	__u64 uregs[IPC_UREGS_NR];	/* IPC_UREG_* numbering */
+	__u64 nvcsw;		/* voluntary and involuntary context switches */
+	__u64 nivcsw;
+	__u64 off_cpu_ns;	/* since it last ran (the scheduler's clock), 0 when running */
+	__u64 now_ns;		/* CLOCK_MONOTONIC of the visit */
+	__u32 pipe_readers;	/* IPC_TASK_PIPE: readers and writers of the pipe */
+	__u32 pipe_writers;
+	__u32 pipe_used;	/* buffers in use */
+	__u32 pipe_max;		/* buffers it can hold */
+	__u64 futex_ino;	/* shared futex: the backing inode, offset and device */
+	__u64 futex_off;
+	__u32 futex_dev;
+	__u32 _pad;
+	struct ipc_obj obj;	/* IPC_TASK_OBJ */
+	struct ipc_inflight inf;	/* IPC_TASK_INFLIGHT */
 };
 
 /*
@@ -504,5 +651,8 @@ IPC_ABI_ASSERT(struct ipc_rec_task, 336);
 IPC_ABI_ASSERT(struct ipc_rec_fdsnap, 200);
 IPC_ABI_ASSERT(struct ipc_rec_stats, 64 + 8 * IPC_STAT_NR + 64);
 IPC_ABI_ASSERT(struct ipc_inflight, 216);
+IPC_ABI_ASSERT(struct ipc_task_now, 576);
+IPC_ABI_ASSERT(struct ipc_rec_blocked, 328);
+IPC_ABI_ASSERT(struct ipc_rec_blksnap, 96);
 
 #endif /* IPCTRACE_ABI_H */

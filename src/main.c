@@ -24,6 +24,8 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	case MODE_REPORT:
 		return run_report(&env);
+	case MODE_STUCK:
+		return run_stuck(&env);
 	default:
 		return run_trace(&env);
 	}

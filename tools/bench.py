@@ -15,7 +15,11 @@ ipctrace to CPU 1; the mutex workload runs on every CPU, since threads that
 take turns on one CPU never contend.  Reports median times, ratios to untraced,
 the events each traced run saw, drops, and events per second sustained.
 
-Usage: sudo tools/bench.py [--build DIR] [--rounds N] [--count N]
+With --before DIR (another build, e.g. of the previous commit), the traced
+modes also run with that build's ipctrace, alternating with this one's in
+the same rounds: the ratios before and after a change, measured together.
+
+Usage: sudo tools/bench.py [--build DIR] [--before DIR] [--rounds N] [--count N]
 """
 import argparse
 import json
@@ -47,16 +51,19 @@ def start_workload(build, args, pin):
     raise RuntimeError(f"workload not ready: {cmd}")
 
 
+BEFORE = None     # --before: the other build's directory
+
+
 def one_run(build, workload, mode, pin):
     """Elapsed ns of one workload run, and what the tracer saw (events, lost)."""
     proc, info, lines = start_workload(build, workload, pin)
     pids = sorted({l["pid"] for l in lines if "pid" in l})
     tracer = out = None
     if mode != "untraced":
+        binary = os.path.join(BEFORE if mode.endswith("_before") else build, "ipctrace")
         # a pinned workload gets the other CPU for the collector
-        cmd = (["taskset", "-c", "1"] if pin else []) + \
-            [os.path.join(build, "ipctrace"), "-p", ",".join(pids)]
-        cmd += ["--json"] if mode == "json" else []
+        cmd = (["taskset", "-c", "1"] if pin else []) + [binary, "-p", ",".join(pids)]
+        cmd += ["--json"] if mode.startswith("json") else []
         out = tempfile.TemporaryFile("w+")
         tracer = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, text=True)
         time.sleep(1.0)             # probes load and attach
@@ -75,7 +82,7 @@ def one_run(build, workload, mode, pin):
 
 
 def final_counts(text, mode):
-    if mode == "json":
+    if mode.startswith("json"):
         s = json.loads(text.strip().splitlines()[-1])
         return s["events"], s["lost"]["ringbuf_full"] + s["lost"]["inflight_full"]
     m = re.findall(r"events: (\d+)  lost: (\d+)", text)
@@ -83,8 +90,11 @@ def final_counts(text, mode):
 
 
 def measure(build, name, workload, rounds, pin):
-    results = {m: [] for m in ("untraced", "summary", "json")}
-    seen = {"summary": [], "json": []}
+    modes = ["untraced", "summary", "json"]
+    if BEFORE:
+        modes += ["summary_before", "json_before"]
+    results = {m: [] for m in modes}
+    seen = {m: [] for m in modes[1:]}
     for _ in range(rounds):
         for mode in results:
             elapsed, counts = one_run(build, workload, mode, pin)
@@ -102,7 +112,7 @@ def measure(build, name, workload, rounds, pin):
             ev = statistics.median(c[0] for c in seen[m])
             lost = sum(c[1] for c in seen[m])
             extra = f"  events/run {ev:,.0f}, lost {lost}"
-        print(f"  {m:9s} {v / 1e6:9.1f} ms  x{v / base:5.2f}  (range {spread}){extra}")
+        print(f"  {m:14s} {v / 1e6:9.1f} ms  x{v / base:5.2f}  (range {spread}){extra}")
     return med
 
 
@@ -138,7 +148,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--count", type=int, default=100000, help="ping-pong round trips")
     ap.add_argument("--mutex-count", type=int, default=20000, help="locks per thread")
+    ap.add_argument("--before", help="another build directory to compare with, in the same run")
     args = ap.parse_args()
+    global BEFORE
+    BEFORE = args.before
     if os.geteuid() != 0:
         print("bench: needs root (loads BPF programs)", file=sys.stderr)
         return 1
@@ -148,6 +161,8 @@ def main():
     # on one CPU the threads take turns and never contend: the mutex runs on both
     measure(args.build, "contended mutex", ["mutex", "-t", "4", "--hold-us", "1",
                                             str(args.mutex_count)], args.rounds, False)
+    if BEFORE:
+        print(f"\n(*_before: {os.path.join(BEFORE, 'ipctrace')})")
     print("\nsustained throughput (pipe ping-pong, pinned; ipctrace -p on CPU 1):")
     for mode in ("summary", "json"):
         sustained(args.build, args.count * 3, mode)

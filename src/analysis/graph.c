@@ -1144,6 +1144,34 @@ const char *graph_edge_op(const struct graph *g, const struct gedge *e)
 	}
 }
 
+size_t graph__holders(const struct graph *g, const struct objkey *k, unsigned int ends,
+		      uint32_t *pids, size_t max)
+{
+	struct gkey key = { .type = GN_OBJ, .obj = *k };
+	size_t n = 0;
+	uint64_t idx;
+
+	if (hmap__get(g->node_idx, &key, &idx))
+		return 0;
+	for (uint32_t h = gnode(g, idx)->hold_head; h != GN_NONE; h = ghold(g, h)->next_obj) {
+		const struct ghold *x = ghold(g, h);
+
+		if (!x->live || (ends && x->mode && !(x->mode & ends)))
+			continue;
+		if (n < max)
+			pids[n] = gnode(g, x->key.proc)->key.pid;
+		n++;
+	}
+	return n;
+}
+
+const char *graph__comm(const struct graph *g, uint32_t pid)
+{
+	uint32_t i = proc_find(g, pid);
+
+	return i == GN_NONE ? NULL : graph_comm(g, i);
+}
+
 void graph__stats(const struct graph *g, struct graph_stats *st)
 {
 	memset(st, 0, sizeof(*st));

@@ -40,10 +40,21 @@ struct graph_opts {
 };
 
 /* What the exported graph looks like. */
+struct jw;
 struct graph_write_opts {
 	bool collapse;		/* process -> process, one edge per pair and mechanism */
 	const char *title;	/* what was traced (DOT label, JSON "target"); may be NULL */
+	/*
+	 * Drawn on top of the graph (the stalls sink's deadlocks), may be NULL:
+	 * DOT statements before the closing brace, JSON members of the document.
+	 */
+	void (*overlay_dot)(void *ctx, FILE *f);
+	void (*overlay_json)(void *ctx, struct jw *w);
+	void *overlay_ctx;
 };
+
+/* A quoted DOT string (quotes and backslashes escaped, no control bytes), for overlays. */
+void graph__dot_str(FILE *f, const char *s);
 
 /* A graph sink for collector c (names come from its process table).  NULL with errno. */
 struct graph *graph__new(struct collector *c, const struct graph_opts *opts);
@@ -71,6 +82,22 @@ enum graph_export {
  */
 int graph__export(struct graph *g, enum graph_export fmt, const char *path, FILE *out,
 		  const struct graph_write_opts *o);
+
+/* Which ends of an object a process holds (graph__holders). */
+#define GRAPH_END_READ	(1u << 0)
+#define GRAPH_END_WRITE	(1u << 1)
+
+/*
+ * The processes that hold the object k now (an fd on it, or for futexes
+ * and semaphore sets having used it), with one of the ends in ends (0:
+ * any): up to max pids in pids, the number found returned (may exceed
+ * max).  0 when the graph does not know k.
+ */
+struct objkey;
+size_t graph__holders(const struct graph *g, const struct objkey *k, unsigned int ends,
+		      uint32_t *pids, size_t max);
+/* A process's name as the graph knows it, or NULL. */
+const char *graph__comm(const struct graph *g, uint32_t pid);
 
 /* Sizes, for tests and the report. */
 struct graph_stats {

@@ -27,10 +27,14 @@ static const char doc[] =
 "  ipctrace [OPTIONS] -- COMMAND [ARGS...]\n"
 "  ipctrace record -o FILE [OPTIONS] [-p PID... | -- COMMAND [ARGS...]]\n"
 "  ipctrace report [OPTIONS] FILE\n"
+"  ipctrace stuck [OPTIONS] [-p PID...] [-t TID...]\n"
 "\n"
 "Without -p, -t or a command, the whole system is traced.  Default output is "
 "a summary refreshed every interval (per process and per IPC object: "
-"operations, bytes, errors, time blocked) and a final report.\n"
+"operations, bytes, errors, time blocked), what threads are blocked on now and "
+"who can end each wait (deadlocks said as such), and a final report.  "
+"`stuck` looks once and exits: the blocked threads, the chains of waits, any "
+"deadlock.\n"
 "\v"
 "EXAMPLES:\n"
 "  sudo ipctrace -p 4242                 live summary of pid 4242, every second\n"
@@ -42,11 +46,13 @@ static const char doc[] =
 "  sudo ipctrace --folded waits.folded --flame waits.svg -- ./app   where threads block\n"
 "  sudo ipctrace record -o trace.ipct -p 4242 -d 30   record now...\n"
 "  ipctrace report --events trace.ipct   ...analyse later (no root needed)\n"
+"  sudo ipctrace stuck -p 4242           what is 4242 blocked on, who can wake it\n"
 "\n"
 "EXIT STATUS:\n"
 "  0 success (with -- COMMAND: the command's exit status, 128+N if killed by signal N)\n"
 "  1 runtime failure (no permission, no BTF, unknown PID, BPF load failure, bad recording)\n"
-"  2 usage error\n";
+"  2 usage error\n"
+"  3 stuck: a deadlock was found\n";
 
 enum opt_key {
 	OPT_NO_PEERS = 1000,
@@ -63,6 +69,7 @@ enum opt_key {
 	OPT_FLAME,
 	OPT_VERSION,
 	OPT_SYMFS,
+	OPT_BLOCKED_MIN,
 };
 
 static const struct argp_option options[] = {
@@ -109,6 +116,8 @@ static const struct argp_option options[] = {
 	{ "symfs", OPT_SYMFS, "DIR", 0,
 	  "report: look for the traced binaries and libraries under DIR (a copy of the "
 	  "traced machine's files)", 3 },
+	{ "blocked-min", OPT_BLOCKED_MIN, "SECONDS", 0,
+	  "List threads blocked at least this long in BLOCKED NOW and stuck (default 0.1)", 3 },
 	{ NULL, 0, NULL, 0, "Tuning and diagnostics:", 4 },
 	{ "ringbuf-size", OPT_RINGBUF, "MIB", 0,
 	  "Ring buffer size in MiB, a power of two up to 2048 (default 8)", 4 },
@@ -128,6 +137,7 @@ void cli__defaults(struct env *env)
 		.interval_s = 1.0,
 		.top = 20,
 		.ringbuf_bytes = 8ull << 20,
+		.blocked_min_s = 0.1,
 	};
 }
 
@@ -238,6 +248,8 @@ static int parse_positional(struct env *env, const char *arg, unsigned int index
 {
 	long v;
 
+	if (env->mode == MODE_STUCK)
+		return fail(env, "stuck takes no arguments, got '%s' (use -p PID)", arg);
 	if (env->mode == MODE_REPORT) {
 		if (index > 0)
 			return fail(env, "report takes one recording file, got '%s' too", arg);
@@ -298,6 +310,14 @@ static int parse_value_opt(struct env *env, int key, const char *arg)
 		return 0;
 	case OPT_SYMFS:
 		env->symfs = arg;
+		return 0;
+	case OPT_BLOCKED_MIN:
+		if (!strcmp(arg, "0")) {
+			env->blocked_min_s = 0;
+			return 0;
+		}
+		if (parse_seconds(arg, &env->blocked_min_s))
+			return fail(env, "invalid --blocked-min '%s': expected seconds >= 0", arg);
 		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
@@ -377,6 +397,11 @@ static int validate(struct env *env)
 			return fail(env, "report reads a recording: "
 				    "-p, -t and -- COMMAND do not apply");
 	}
+	if (env->mode == MODE_STUCK && (env->cmd || env->output || env->events ||
+					env->duration_s || env->locks || env->graph ||
+					env->folded_file || env->flame_file))
+		return fail(env, "stuck looks once at running processes: -p/-t, --json, "
+			    "--top, --blocked-min, --no-stacks, --no-peers and -v apply");
 	if (env->symfs && env->mode != MODE_REPORT)
 		return fail(env, "--symfs applies to 'ipctrace report': "
 			    "a live trace reads the targets' own files");
@@ -464,6 +489,9 @@ int cli__parse(struct env *env, int argc, char **argv)
 		first = 2;
 	} else if (argc > 1 && !strcmp(argv[1], "report")) {
 		env->mode = MODE_REPORT;
+		first = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "stuck")) {
+		env->mode = MODE_STUCK;
 		first = 2;
 	}
 	for (int i = first; i < argc; i++) {

@@ -5,6 +5,7 @@
  *   ipctrace [options] -- CMD [ARGS]                     live, on a command
  *   ipctrace record -o FILE [options] [...]              record to a file
  *   ipctrace report [options] FILE                       analyse a recording
+ *   ipctrace stuck [options] -p PID...                   what is it blocked on, now
  * Parsing never exits the process: errors come back as -EINVAL with one
  * line in env->error, so tests can check them.
  */
@@ -28,11 +29,13 @@
 #define EXIT_FAIL	1	/* runtime failure: permissions, unknown pid, BPF,
 				 * bad recording */
 #define EXIT_USAGE	2	/* bad command line */
+#define EXIT_DEADLOCK	3	/* stuck: a deadlock was found */
 
 enum cli_mode {
 	MODE_LIVE = 0,
 	MODE_RECORD,
 	MODE_REPORT,
+	MODE_STUCK,		/* one look at what the targets are blocked on */
 	MODE_HELP,		/* --help/--usage/--version printed: exit 0 */
 };
 
@@ -72,6 +75,7 @@ struct env {
 	const char *folded_file;	/* --folded */
 	const char *flame_file;		/* --flame */
 	const char *symfs;		/* --symfs: mapped files under this directory */
+	double blocked_min_s;		/* --blocked-min: threads blocked less are not listed */
 	int verbose;			/* -v, repeatable */
 	char **cmd;			/* -- CMD ARGS (NULL-terminated), or NULL */
 	char error[256];		/* parse error, one line */

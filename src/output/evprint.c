@@ -56,6 +56,18 @@ static int evprint_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 		p->fmt.real_offset_ns = (int64_t)(m->real_ns - m->mono_ns);
 		return 0;
 	}
+	if (fmt_is_inflight(h)) {
+		const struct ipc_rec_blocked *b = (const struct ipc_rec_blocked *)h;
+
+		if (!p->json) {
+			fmt_inflight_text(p->line, sizeof(p->line), &p->fmt, b);
+			fprintf(p->out, "%s\n", p->line);
+			return 0;
+		}
+		jw__reset(&p->jw);
+		fmt_inflight_json(&p->jw, &p->fmt, b);
+		return jw__flush_line(&p->jw, p->out) ? -EIO : 0;
+	}
 	if (!rec_is_event(h))
 		return 0;
 	if (p->json) {

@@ -305,6 +305,10 @@ size_t fmt_event_text(char *buf, size_t len, const struct fmt_ctx *c, const stru
 		sb_puts(&b, " blocked");
 	if (rec->flags & IPC_EVF_PEER)
 		sb_puts(&b, " peer_side");
+	if (rec->flags & IPC_EVF_STARTED_BEFORE)
+		sb_puts(&b, " started_before");
+	if (rec->flags & IPC_EVF_KILLED)
+		sb_puts(&b, " killed");
 	return b.pos;
 }
 
@@ -381,6 +385,10 @@ static void json_common(struct jw *w, const struct ipc_hdr *rec)
 		jw__kv_bool(w, "blocked", true);
 	if (rec->flags & IPC_EVF_PEER)
 		jw__kv_bool(w, "peer_side", true);
+	if (rec->flags & IPC_EVF_STARTED_BEFORE)
+		jw__kv_bool(w, "started_before", true);
+	if (rec->flags & IPC_EVF_KILLED)
+		jw__kv_bool(w, "killed", true);
 	if (rec->flags & IPC_EVF_TRUNCATED)
 		jw__kv_bool(w, "truncated", true);
 	if (rec->flags & IPC_EVF_STACK_MISSED)

@@ -62,6 +62,16 @@ size_t fmt_event_text(char *buf, size_t len, const struct fmt_ctx *c, const stru
 /* One --json object (the caller resets and flushes w); nothing for collector records. */
 void fmt_event_json(struct jw *w, const struct fmt_ctx *c, const struct ipc_hdr *rec);
 
+/*
+ * A call still in flight when the trace ended (an IPC_REC_BLOCKED record of
+ * the final look, an IPC operation): as an event line ending "= ? <TIME>
+ * in_flight", and as a JSON event with "in_flight": true and "dur_ns" so far.
+ */
+bool fmt_is_inflight(const struct ipc_hdr *rec);
+size_t fmt_inflight_text(char *buf, size_t len, const struct fmt_ctx *c,
+			 const struct ipc_rec_blocked *b);
+void fmt_inflight_json(struct jw *w, const struct fmt_ctx *c, const struct ipc_rec_blocked *b);
+
 /* "950ns", "3.2us", "1.20ms", "2.000s" */
 size_t fmt_duration(char *buf, size_t len, uint64_t ns);
 /* "64B", "1.5KiB", "3.0MiB" */

@@ -395,6 +395,11 @@ static void dot_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void graph__dot_str(FILE *f, const char *s)
+{
+	dot_str(f, s);
+}
+
 struct kind_style {
 	const char *shape;
 	const char *fill;
@@ -615,6 +620,8 @@ int graph__write_dot(struct graph *g, FILE *f, const struct graph_write_opts *o)
 	} else {
 		err = dot_full(f, g, &ids);
 	}
+	if (!err && o->overlay_dot)
+		o->overlay_dot(o->overlay_ctx, f);
 	fputs("}\n", f);
 	if (!err && (fflush(f) || ferror(f)))
 		err = -EIO;
@@ -835,6 +842,8 @@ static void json_doc(struct jw *w, const struct graph *g, const struct ids *ids,
 	jw__arr_end(w);
 	if (!o->collapse)
 		json_holds(w, g, ids);
+	if (o->overlay_json)
+		o->overlay_json(o->overlay_ctx, w);
 	jw__key(w, "aged_out");
 	jw__obj_begin(w);
 	jw__kv_u64(w, "nodes", g->aged_nodes);

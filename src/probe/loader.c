@@ -26,6 +26,9 @@
 
 struct loader {
 	struct ipctrace_bpf *skel;
+	struct bpf_link *task_iter;	/* the task iterator (tasks.bpf.h) */
+	struct ipc_task_now *tasks;	/* what it read last */
+	size_t cap_tasks;
 	struct bpf_link **links;	/* grows: --locks adds uprobes per library */
 	int nr_links;
 	int cap_links;
@@ -118,6 +121,8 @@ static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
 	rd->families = o->families;
 	rd->self_tgid = getpid();
 	rd->want_stacks = o->stacks;
+	/* only when the probes run: their exits report the calls taken over */
+	rd->adopt_blocked = o->adopt && !o->tasks_only;
 	rd->wakeup_bytes = o->wakeup_bytes;
 	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_bytes);
 	if (!o->stacks)
@@ -132,6 +137,19 @@ static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
 	if (!(o->families & (1u << IPC_FAM_SIGNAL))) {
 		bpf_program__set_autoload(skel->progs.ipc_signal_generate, false);
 		bpf_program__set_autoload(skel->progs.ipc_signal_deliver, false);
+	}
+	/* an iterator runs when read: loader__read_tasks() attaches it */
+	bpf_program__set_autoattach(skel->progs.ipc_task_iter, false);
+	if (o->tasks_only) {
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, skel->obj)
+			if (prog != skel->progs.ipc_task_iter)
+				bpf_program__set_autoload(prog, false);
+		bpf_map__set_max_entries(skel->maps.stacks, 1);
+		bpf_map__set_max_entries(skel->maps.events, 4096);
+		bpf_map__set_max_entries(skel->maps.watched, 1);
+		bpf_map__set_max_entries(skel->maps.ignored, 1);
 	}
 }
 
@@ -229,10 +247,72 @@ int loader__attach(struct loader *l, char *err, size_t errlen)
 	return 0;
 }
 
+int loader__ask_pid(struct loader *l, uint32_t pid)
+{
+	__u8 one = 1;
+
+	return bpf_map__update_elem(l->skel->maps.task_pids, &pid, sizeof(pid), &one, sizeof(one),
+				    BPF_ANY);
+}
+
+/* Read the whole iterator output into l->tasks; the count, or -errno. */
+static ssize_t read_all(struct loader *l, int fd)
+{
+	size_t have = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (have == l->cap_tasks) {
+			size_t cap = l->cap_tasks ? 2 * l->cap_tasks : 256;
+			void *p = realloc(l->tasks, cap * sizeof(*l->tasks));
+
+			if (!p)
+				return -ENOMEM;
+			l->tasks = p;
+			l->cap_tasks = cap;
+		}
+		n = read(fd, (char *)l->tasks + have * sizeof(*l->tasks),
+			 (l->cap_tasks - have) * sizeof(*l->tasks));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return have;
+		/* the iterator writes whole records; a partial one would be a kernel bug */
+		have += n / sizeof(*l->tasks);
+	}
+}
+
+ssize_t loader__read_tasks(struct loader *l, const struct ipc_task_now **tasks)
+{
+	ssize_t n;
+	int fd;
+
+	if (!l->task_iter) {
+		l->task_iter = bpf_program__attach_iter(l->skel->progs.ipc_task_iter, NULL);
+		if (!l->task_iter) {
+			n = -errno;
+			l->task_iter = NULL;
+			return n;
+		}
+	}
+	fd = bpf_iter_create(bpf_link__fd(l->task_iter));
+	if (fd < 0)
+		return -errno;
+	n = read_all(l, fd);
+	close(fd);
+	*tasks = l->tasks;
+	return n;
+}
+
 void loader__destroy(struct loader *l)
 {
 	if (!l)
 		return;
+	bpf_link__destroy(l->task_iter);
+	free(l->tasks);
 	/* uprobes: each removal waits for a grace period (~0.1 s), see locks.h */
 	for (int i = 0; i < l->nr_links; i++)
 		bpf_link__destroy(l->links[i]);

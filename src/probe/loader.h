@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "ipctrace_abi.h"
 
 struct loader;
@@ -26,6 +27,8 @@ struct loader_opts {
 	uint64_t ringbuf_bytes;	/* ring buffer size (power of two, >= 4096) */
 	uint64_t wakeup_bytes;	/* wake the consumer when this much is waiting */
 	int verbose;		/* 0: quiet; 1: libbpf info; 2: libbpf debug */
+	bool tasks_only;	/* load the task iterator alone (`ipctrace stuck`) */
+	bool adopt;		/* calls found blocked at attach are reported at their return */
 };
 
 /*
@@ -55,6 +58,15 @@ struct bpf_program *loader__lock_prog(const struct loader *l, bool ret);
 int loader__add_link(struct loader *l, struct bpf_link *link);
 
 int loader__events_fd(const struct loader *l);
+
+/*
+ * What every thread of the targets (and of the processes asked about) is
+ * doing now, from the task iterator: *tasks points to the records (valid
+ * until the next call), the count is returned, or -errno.
+ */
+ssize_t loader__read_tasks(struct loader *l, const struct ipc_task_now **tasks);
+/* Report the threads of pid too (a process at the other end of a wait).  0 or -errno. */
+int loader__ask_pid(struct loader *l, uint32_t pid);
 /* Frames of a stack id: 0 and *nr set, or -errno (-ENOENT if gone). */
 int loader__read_stack(const struct loader *l, int32_t id, __u64 *ips, __u32 *nr);
 /* Loss counters summed over CPUs into out[IPC_STAT_NR].  0 or -errno. */

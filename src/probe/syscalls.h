@@ -23,4 +23,11 @@ void syscalls__fill_info(struct ipc_sys_info *info);
 /* The architecture's number of an ipc syscall, or -1 when it has none. */
 int syscalls__arch_nr(unsigned int sys);
 
+/*
+ * A syscall ipctrace does not trace but threads sleep in (nanosleep, wait4,
+ * poll...): its name, and in *wait (may be NULL) the enum ipc_wait it means.
+ * NULL when not listed.
+ */
+const char *syscalls__other_name(int nr, unsigned int *wait);
+
 #endif /* IPCTRACE_SYSCALLS_H */

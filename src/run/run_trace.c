@@ -29,9 +29,13 @@
 #include "run/session.h"
 #include "source/procfs.h"
 #include "source/snapshot.h"
+#include "source/taskscan.h"
+#include "analysis/stalls.h"
 #include "source/source.h"
 
 #define POLL_MS 100		/* longest a record waits in the ring buffer */
+#define CONFIRM_NS 100000000ull	/* a second look at a deadlock, this much later */
+#define MAX_WANTED 64		/* other processes asked about per look */
 
 struct trace {
 	const struct env *env;
@@ -47,6 +51,8 @@ struct trace {
 	struct source *src;
 	struct recorder *recorder;
 	struct sink lifetimes;		/* follows the targets (lifetimes_event) */
+	struct taskscan *scan;		/* looks at the blocked threads */
+	uint64_t confirm_at;		/* when to look again at a deadlock, 0 none */
 	struct hmap *alive;		/* target tgids (and -t tids) still running */
 	bool had_targets;
 	uint64_t start_ns;
@@ -146,6 +152,8 @@ static int setup_bpf(struct trace *t)
 		.watch_peers = env->peers && (env->nr_pids || env->nr_tids || env->cmd),
 		.stacks = env->stacks,
 		.locks = env->locks,
+		/* -p/-t targets may be blocked already; a launched command is not */
+		.adopt = env->nr_pids || env->nr_tids,
 		.ringbuf_bytes = env->ringbuf_bytes,
 		.wakeup_bytes = env->ringbuf_bytes / 4,
 		.verbose = env->verbose,
@@ -373,6 +381,53 @@ static int setup_locks(struct trace *t)
 	return ret;
 }
 
+/*
+ * Look at the blocked threads.  The processes their waits lead to are
+ * asked about and looked at at once; a deadlock is looked at again a
+ * moment later, to confirm it.
+ */
+static int stall_look(struct trace *t, uint32_t sflags)
+{
+	uint32_t pids[MAX_WANTED];
+	size_t n;
+	int asked = 0, ret;
+
+	if (!t->scan)
+		return 0;
+	ret = taskscan__look(t->scan, sflags);
+	if (ret || !t->ss.stalls)
+		return ret;
+	n = stalls__wanted(t->ss.stalls, pids, MAX_WANTED);
+	for (size_t i = 0; i < n && i < MAX_WANTED; i++) {
+		if (taskscan__asked(t->scan, pids[i]))
+			continue;
+		if (!taskscan__ask(t->scan, pids[i]))
+			asked++;
+	}
+	if (asked)
+		ret = taskscan__look(t->scan, sflags);
+	if (!ret && stalls__unconfirmed(t->ss.stalls) && !(sflags & IPC_SNAP_FINAL))
+		t->confirm_at = ipc_mono_ns() + CONFIRM_NS;
+	return ret;
+}
+
+static int setup_scan(struct trace *t)
+{
+	struct taskscan_opts o = { .min_ns = t->env->blocked_min_s * 1e9,
+				   .stacks = t->env->stacks };
+
+	t->scan = taskscan__new(t->loader, t->c, &o);
+	if (!t->scan) {
+		fprintf(stderr, "ipctrace: failed to set up the look at blocked threads: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	/* threads already stuck when tracing starts show in the first interval */
+	if (stall_look(t, IPC_SNAP_ATTACH))
+		fprintf(stderr, "ipctrace: failed to look at the blocked threads\n");
+	return 0;
+}
+
 static int start(struct trace *t)
 {
 	char err[512];
@@ -393,6 +448,9 @@ static int start(struct trace *t)
 		if (ret)
 			return ret;
 	}
+	ret = setup_scan(t);
+	if (ret)
+		return ret;
 	if (t->launched) {
 		ret = launch__go(&t->launch);
 		if (ret) {
@@ -426,6 +484,7 @@ static void tick(struct trace *t, uint64_t now)
 	};
 
 	source_ring__push_stats(t->src);
+	stall_look(t, 0);
 	if (live_view(t))
 		report__print(t->c, &ro);
 	collector__interval_end(t->c);
@@ -455,7 +514,11 @@ static int run_loop(struct trace *t)
 
 	while (!done(t, now)) {
 		uint64_t next = t->interval_start_ns + interval_ns;
-		int wait_ms = next > now ? (next - now) / 1000000 + 1 : 0;
+		int wait_ms;
+
+		if (t->confirm_at && t->confirm_at < next)
+			next = t->confirm_at;
+		wait_ms = next > now ? (next - now) / 1000000 + 1 : 0;
 
 		ret = source__poll(t->src, wait_ms < POLL_MS ? wait_ms : POLL_MS);
 		if (ret < 0) {
@@ -467,7 +530,12 @@ static int run_loop(struct trace *t)
 		now = ipc_mono_ns();
 		if (t->locks)
 			locks__poll(t->locks, now);
-		if (now >= next)
+		if (t->confirm_at && now >= t->confirm_at) {
+			t->confirm_at = 0;
+			stall_look(t, IPC_SNAP_CONFIRM);
+			fflush(t->out);
+		}
+		if (now >= t->interval_start_ns + interval_ns)
 			tick(t, now);
 	}
 	return 0;
@@ -489,6 +557,8 @@ static int finish(struct trace *t)
 
 	if (source_ring__drain(t->src, 2000000000ull) < 0)
 		ret = -EIO;
+	/* the calls still in flight are reported, not dropped */
+	stall_look(t, IPC_SNAP_FINAL);
 	source_ring__push_stats(t->src);
 	if (collector__finish(t->c)) {
 		fprintf(stderr, "ipctrace: failed to finish the outputs\n");
@@ -550,6 +620,7 @@ int run_trace(const struct env *env)
 	if (t.launched && !t.launch.exited && err)
 		launch__abort(&t.launch);
 	source__free(t.src);
+	taskscan__free(t.scan);
 	locks__free(t.locks);
 	loader__destroy(t.loader);
 	collector__free(t.c);

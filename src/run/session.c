@@ -11,6 +11,7 @@
 #include "analysis/contention.h"
 #include "analysis/flamesink.h"
 #include "analysis/graph.h"
+#include "analysis/stalls.h"
 #include "analysis/summary.h"
 #include "cli/cli.h"
 #include "model/collector.h"
@@ -36,8 +37,24 @@ static int add(struct collector *c, struct sink *s, const char *name)
 	return err;
 }
 
-/* Contention and the flame graph share one stack cache, owned by the collector. */
-static int add_wait_sinks(struct session *ss, const struct env *env)
+/* Stalls: the graph says who holds what; the event stream gets deadlocks at once. */
+static int add_stalls(struct session *ss, const struct env *env, FILE *out, struct stacks *st)
+{
+	struct stalls_opts so = {
+		.events = (env->events || env->json) && !env->quiet ? out : NULL,
+		.json = env->json,
+	};
+	int err;
+
+	ss->stalls = stalls__new(ss->c, ss->graph, st, &so);
+	err = add(ss->c, ss->stalls ? stalls__sink(ss->stalls) : NULL, "stalls");
+	if (err)
+		ss->stalls = NULL;
+	return err;
+}
+
+/* Contention, stalls and the flame graph share one stack cache, owned by the collector. */
+static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
 {
 	struct flamesink_opts fo = { .folded = env->folded_file, .svg = env->flame_file };
 	struct collector *c = ss->c;
@@ -51,6 +68,8 @@ static int add_wait_sinks(struct session *ss, const struct env *env)
 		ct = contention__new(c, st);
 		err = add(c, ct ? contention__sink(ct) : NULL, "contention");
 	}
+	if (!err)
+		err = add_stalls(ss, env, out, st);
 	if (err || (!fo.folded && !fo.svg))
 		return err;
 	if (env->mode == MODE_REPORT)
@@ -88,7 +107,7 @@ int session__add_sinks(struct session *ss, const struct env *env, FILE *out)
 			ss->graph = NULL;
 	}
 	if (!err)
-		err = add_wait_sinks(ss, env);
+		err = add_wait_sinks(ss, env, out);
 	return err;
 }
 
@@ -108,6 +127,11 @@ int session__write_files(const struct session *ss, const struct env *env)
 		char what[256];
 		struct graph_write_opts go = { .collapse = env->graph_collapse, .title = what };
 
+		if (ss->stalls) {
+			go.overlay_dot = stalls__overlay_dot;
+			go.overlay_json = stalls__overlay_json;
+			go.overlay_ctx = ss->stalls;
+		}
 		if (env->mode == MODE_REPORT)
 			snprintf(what, sizeof(what), "recording %s", env->input);
 		else

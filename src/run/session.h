@@ -14,11 +14,13 @@
 struct collector;
 struct env;
 struct graph;
+struct stalls;
 
 /* A run's collector, and the sinks the run itself asks for results. */
 struct session {
 	struct collector *c;
 	struct graph *graph;	/* owned by the collector; NULL in `record` */
+	struct stalls *stalls;	/* likewise */
 };
 
 /* Analyses and outputs the command line asks for, into ss->c.  0 or -errno (message printed). */
@@ -34,5 +36,7 @@ int session__write_files(const struct session *ss, const struct env *env);
 /* Each returns the process exit status. */
 int run_trace(const struct env *env);
 int run_report(const struct env *env);
+/* `ipctrace stuck`: one look, the report, EXIT_DEADLOCK when a deadlock is found. */
+int run_stuck(const struct env *env);
 
 #endif /* IPCTRACE_SESSION_H */

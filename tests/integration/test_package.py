@@ -47,6 +47,7 @@ class Completion(unittest.TestCase):
 
     def test_subcommands_and_values(self):
         self.assertEqual(complete(["ipctrace", "re"]), ["record", "report"])
+        self.assertEqual(complete(["ipctrace", "st"]), ["stuck"])
         self.assertEqual(complete(["ipctrace", "--types", "pipe,f"]), ["pipe,futex"])
         self.assertEqual(sorted(complete(["ipctrace", "--types", "pipe,s"])),
                          ["pipe,sem", "pipe,signal", "pipe,socket"])

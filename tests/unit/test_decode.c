@@ -35,6 +35,8 @@ static union {
 	struct ipc_rec_task task;
 	struct ipc_rec_fdsnap fdsnap;
 	struct ipc_rec_stats stats;
+	struct ipc_rec_blocked blocked;
+	struct ipc_rec_blksnap blksnap;
 	unsigned char bytes[2048];
 } r;
 
@@ -57,6 +59,8 @@ static const struct {
 	{ IPC_REC_TASK, 336, IPC_OP_SNAPSHOT, IPC_SYS_HOOK_COLLECTOR },
 	{ IPC_REC_FDSNAP, 200, IPC_OP_SNAPSHOT, IPC_SYS_HOOK_COLLECTOR },
 	{ IPC_REC_STATS, sizeof(struct ipc_rec_stats), IPC_OP_NONE, IPC_SYS_HOOK_COLLECTOR },
+	{ IPC_REC_BLOCKED, 328, IPC_OP_PIPE_READ, IPC_SYS_READ },
+	{ IPC_REC_BLKSNAP, 96, IPC_OP_SNAPSHOT, IPC_SYS_HOOK_COLLECTOR },
 };
 
 /* A well-formed record of types[i], with full-length (but terminated) strings. */
@@ -85,6 +89,11 @@ static size_t build(size_t i)
 		break;
 	case IPC_REC_FDSNAP:
 		r.fdsnap.obj.kind = IPC_OBJ_KIND_MAX - 1;
+		break;
+	case IPC_REC_BLOCKED:
+		memset(r.blocked.syscall, 's', sizeof(r.blocked.syscall) - 1);
+		memset(r.blocked.wchan, 'w', sizeof(r.blocked.wchan) - 1);
+		r.blocked.obj.kind = IPC_OBJ_PIPE;
 		break;
 	}
 	return types[i].size;
@@ -147,8 +156,8 @@ static void test_rejects_short_and_unknown(void **state)
 	expect_bad(&r, 160, "unknown record type 0");
 	r.hdr.type = 9;
 	expect_bad(&r, 160, "unknown record type 9");
-	r.hdr.type = 70;
-	expect_bad(&r, 160, "unknown record type 70");
+	r.hdr.type = 72;
+	expect_bad(&r, 160, "unknown record type 72");
 	r.hdr.type = 0xffff;
 	expect_bad(&r, 160, "unknown record type 65535");
 }
