@@ -39,6 +39,7 @@
 #include "decode/names.h"
 #include "lib/hmap.h"
 #include "lib/json.h"
+#include "lib/ktab.h"
 #include "lib/vec.h"
 #include "model/collector.h"
 #include "model/objkey.h"
@@ -206,9 +207,8 @@ struct hold_key {
 };
 
 struct lk_obj {
-	uint32_t pid;
+	struct lk_key key;	/* the lock: its process and address */
 	uint32_t kind;		/* enum ipc_lock_kind, read and write rwlocks as RWLOCK_WR */
-	uint64_t addr;
 	uint64_t mutex;
 	uint64_t acquires, tries, busy, timeouts, errors, contended, acquire_ns, acquire_max;
 	uint64_t releases, holds, hold_ns, hold_max;
@@ -239,10 +239,8 @@ struct contention {
 	struct sink sink;		/* what the collector calls */
 	struct collector *c;
 	struct stacks *st;
-	struct hmap *row_idx;	/* objkey -> index in rows */
-	struct vec rows;	/* struct ct_row */
-	struct hmap *lk_idx;	/* lk_key -> index in locks */
-	struct vec locks;	/* struct lk_obj */
+	struct ktab rows;	/* struct ct_row by objkey */
+	struct ktab locks;	/* struct lk_obj by lk_key */
 	struct hmap *holds;	/* hold_key -> start of the hold */
 	struct vec shown;	/* struct ct_shown: report scratch */
 	struct vec order;	/* uint32_t: report scratch */
@@ -260,14 +258,14 @@ struct contention *contention__new(struct collector *c, struct stacks *st)
 	ct->sink.ops = &contention_sink_ops;
 	ct->c = c;
 	ct->st = st;
-	vec__init(&ct->rows, sizeof(struct ct_row));
-	vec__init(&ct->locks, sizeof(struct lk_obj));
 	vec__init(&ct->shown, sizeof(struct ct_shown));
 	vec__init(&ct->order, sizeof(uint32_t));
-	ct->row_idx = hmap__new(sizeof(struct objkey));
-	ct->lk_idx = hmap__new(sizeof(struct lk_key));
 	ct->holds = hmap__new(sizeof(struct hold_key));
-	if (!ct->row_idx || !ct->lk_idx || !ct->holds) {
+	if (!ct->holds ||
+	    ktab__init(&ct->rows, sizeof(struct ct_row), sizeof(struct objkey),
+		       offsetof(struct ct_row, key)) ||
+	    ktab__init(&ct->locks, sizeof(struct lk_obj), sizeof(struct lk_key),
+		       offsetof(struct lk_obj, key))) {
 		contention_sink_ops.free(&ct->sink);
 		errno = ENOMEM;
 		return NULL;
@@ -286,13 +284,11 @@ static void contention_free(struct sink *sk)
 
 	if (!ct)
 		return;
-	vec_for_each(&ct->rows, struct ct_row, row)
+	vec_for_each(&ct->rows.rows, struct ct_row, row)
 		free(row->x);
-	hmap__free(ct->row_idx);
-	hmap__free(ct->lk_idx);
 	hmap__free(ct->holds);
-	vec__release(&ct->rows);
-	vec__release(&ct->locks);
+	ktab__release(&ct->rows);
+	ktab__release(&ct->locks);
 	vec__release(&ct->shown);
 	vec__release(&ct->order);
 	free(ct);
@@ -422,19 +418,11 @@ static struct ct_row *row_get(struct contention *ct, const struct objkey *k, uin
 {
 	struct ct_row *row;
 	bool created;
-	uint64_t *idx = hmap__upsert(ct->row_idx, k, ct->rows.len, &created);
 
-	if (!idx)
+	row = ktab__get(&ct->rows, k, &created);
+	if (!row)
 		return NULL;
-	if (!created) {
-		row = vec__at(&ct->rows, *idx);
-	} else {
-		row = vec__push(&ct->rows);
-		if (!row) {
-			hmap__remove(ct->row_idx, k);
-			return NULL;
-		}
-		row->key = *k;
+	if (created) {
 		row->addr = addr;
 		row->sem = k->kind == IPC_OBJ_SEM;
 		row->lock = -1;
@@ -783,20 +771,10 @@ static struct lk_obj *lk_get(struct contention *ct, uint32_t pid, uint64_t addr,
 	struct lk_key k = { .pid = pid, .addr = addr };
 	struct lk_obj *o;
 	bool created;
-	uint64_t *idx = hmap__upsert(ct->lk_idx, &k, ct->locks.len, &created);
 
-	if (!idx)
-		return NULL;
-	if (!created)
-		return vec__at(&ct->locks, *idx);
-	o = vec__push(&ct->locks);
-	if (!o) {
-		hmap__remove(ct->lk_idx, &k);
-		return NULL;
-	}
-	o->pid = pid;
-	o->addr = addr;
-	o->kind = kind == IPC_LOCK_RWLOCK_RD ? IPC_LOCK_RWLOCK_WR : kind;
+	o = ktab__get(&ct->locks, &k, &created);
+	if (o && created)
+		o->kind = kind == IPC_LOCK_RWLOCK_RD ? IPC_LOCK_RWLOCK_WR : kind;
 	return o;
 }
 
@@ -811,7 +789,7 @@ static int hold_start(struct contention *ct, uint32_t pid, uint32_t tid, uint64_
 /* tid let go of o at ts: one hold, if its start was seen. */
 static void hold_end(struct contention *ct, struct lk_obj *o, uint32_t tid, uint64_t ts)
 {
-	struct hold_key k = { .pid = o->pid, .tid = tid, .addr = o->addr };
+	struct hold_key k = { .pid = o->key.pid, .tid = tid, .addr = o->key.addr };
 	uint64_t since, ns;
 
 	if (o->owner == tid)
@@ -847,7 +825,7 @@ static int lock_acquired(struct contention *ct, struct lk_obj *o, const struct i
 	if (o->kind == IPC_LOCK_SEM)	/* a count, not an owner */
 		return 0;
 	o->owner = h->tid;
-	return hold_start(ct, h->pid, h->tid, o->addr, h->ts_ns + h->dur_ns);
+	return hold_start(ct, h->pid, h->tid, o->key.addr, h->ts_ns + h->dur_ns);
 }
 
 /* pthread_* return an error number, sem_* -1: either way nonzero failed. */
@@ -889,7 +867,7 @@ static int cond_wait(struct contention *ct, struct lk_obj *o, const struct ipc_e
 		return -ENOMEM;
 	hold_end(ct, m, h->tid, h->ts_ns);
 	m->owner = h->tid;
-	return hold_start(ct, h->pid, h->tid, m->addr, h->ts_ns + h->dur_ns);
+	return hold_start(ct, h->pid, h->tid, m->key.addr, h->ts_ns + h->dur_ns);
 }
 
 static int lock_event(struct contention *ct, const struct ipc_ev_lock *l)
@@ -948,7 +926,7 @@ static void contention_interval_end(struct sink *sk)
 {
 	struct contention *ct = container_of(sk, struct contention, sink);
 
-	vec_for_each(&ct->rows, struct ct_row, row) {
+	vec_for_each(&ct->rows.rows, struct ct_row, row) {
 		memset(&row->cur, 0, sizeof(row->cur));
 		if (row->x)
 			memset(&row->x->cur_hist, 0, sizeof(row->x->cur_hist));
@@ -974,24 +952,20 @@ static uint32_t lk_size(uint32_t kind)
 /* The --locks object whose memory holds the row's futex word, or NULL. */
 static struct lk_obj *row_lock(struct contention *ct, struct ct_row *row)
 {
-	if (row->sem || !ct->locks.len)
+	if (row->sem || !ktab__len(&ct->locks))
 		return NULL;
 	if (row->lock < 0) {
 		for (uint64_t off = 0; off < RWLOCK_SIZE && off <= row->addr; off += 4) {
 			struct lk_key k = { .pid = row->pids[0], .addr = row->addr - off };
-			const struct lk_obj *o;
-			uint64_t idx;
+			const struct lk_obj *o = ktab__find(&ct->locks, &k);
 
-			if (hmap__get(ct->lk_idx, &k, &idx))
-				continue;
-			o = vec__at(&ct->locks, idx);
-			if (off < lk_size(o->kind)) {
-				row->lock = idx;
+			if (o && off < lk_size(o->kind)) {
+				row->lock = ktab__index(&ct->locks, o);
 				break;
 			}
 		}
 	}
-	return row->lock >= 0 ? vec__at(&ct->locks, row->lock) : NULL;
+	return row->lock >= 0 ? ktab__at(&ct->locks, row->lock) : NULL;
 }
 
 static enum ct_kind lk_kind(uint32_t kind)
@@ -1062,7 +1036,7 @@ static void classify(struct contention *ct, struct ct_row *row, struct ct_class 
 	} else if (lk) {
 		set_class(c, lk_kind(lk->kind), "--locks: pthread %s calls on the object at 0x%llx "
 			  "(futex word at +%llu)", ipc_lock_kind_name(lk->kind),
-			  (unsigned long long)lk->addr, (unsigned long long)(row->addr - lk->addr));
+			  (unsigned long long)lk->key.addr, (unsigned long long)(row->addr - lk->key.addr));
 	} else if (classify_futex(&row->feat, c)) {
 		return;
 	} else if (row->feat.wait_own && !row->tot.woken) {
@@ -1145,14 +1119,15 @@ static size_t rank_rows(struct contention *ct, bool final);
 
 int contention__info(struct contention *ct, const struct objkey *k, struct contention_info *out)
 {
-	uint64_t idx;
-	size_t n;
+	struct ct_row *row = ktab__find(&ct->rows, k);
+	size_t n, idx;
 
 	memset(out, 0, sizeof(*out));
 	out->rank = -1;
-	if (hmap__get(ct->row_idx, k, &idx))
+	if (!row)
 		return -ENOENT;
-	info_fill(ct, vec__at(&ct->rows, idx), out);
+	idx = ktab__index(&ct->rows, row);
+	info_fill(ct, row, out);
 	n = rank_rows(ct, true);
 	for (size_t i = 0; i < n; i++)
 		if (vec_at(&ct->shown, struct ct_shown, i)->row == idx)
@@ -1166,13 +1141,11 @@ int contention__lock_info(struct contention *ct, uint32_t pid, uint64_t addr,
 	struct lk_key k = { .pid = pid, .addr = addr };
 	const struct ct_site *s;
 	const struct ct_tid *t;
-	const struct lk_obj *o;
-	uint64_t idx;
+	const struct lk_obj *o = ktab__find(&ct->locks, &k);
 
 	memset(out, 0, sizeof(*out));
-	if (hmap__get(ct->lk_idx, &k, &idx))
+	if (!o)
 		return -ENOENT;
-	o = vec__at(&ct->locks, idx);
 	out->kind = kind_names[lk_kind(o->kind)];
 	out->acquires = o->acquires;
 	out->tries = o->tries;
@@ -1216,8 +1189,8 @@ static int cmp_shown(const void *a, const void *b)
 static size_t rank_rows(struct contention *ct, bool final)
 {
 	vec__clear(&ct->shown);
-	for (size_t i = 0; i < ct->rows.len; i++) {
-		struct ct_row *row = vec__at(&ct->rows, i);
+	for (size_t i = 0; i < ktab__len(&ct->rows); i++) {
+		struct ct_row *row = ktab__at(&ct->rows, i);
 		const struct ct_counts *c = final ? &row->tot : &row->cur;
 		struct ct_shown *s;
 
@@ -1409,7 +1382,7 @@ static void report_text(struct contention *ct, struct report *r, size_t n)
 		"LOCK", "BLOCKED", "TOTAL", "AVG", "P50", "P99", "MAX", "WAITERS/MAX");
 	for (size_t i = 0; i < shown; i++) {
 		const struct ct_shown *s = vec__at(&ct->shown, i);
-		struct ct_row *row = vec__at(&ct->rows, s->row);
+		struct ct_row *row = ktab__at(&ct->rows, s->row);
 		const struct lk_obj *lk = row_lock(ct, row);
 
 		if (s->wait && !waits) {
@@ -1601,7 +1574,7 @@ static void report_json(struct contention *ct, struct report *r, size_t n)
 	jw__arr_begin(w);
 	for (size_t i = 0; i < shown; i++) {
 		const struct ct_shown *s = vec__at(&ct->shown, i);
-		struct ct_row *row = vec__at(&ct->rows, s->row);
+		struct ct_row *row = ktab__at(&ct->rows, s->row);
 		const struct lk_obj *lk = row_lock(ct, row);
 
 		jw__obj_begin(w);
@@ -1616,7 +1589,7 @@ static void report_json(struct contention *ct, struct report *r, size_t n)
 		if (lk) {
 			char addr[32];
 
-			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)lk->addr);
+			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)lk->key.addr);
 			jw__kv_str(w, "lock_addr", addr);
 			jw__kv_u64(w, "holds", lk->holds);
 			jw__kv_u64(w, "hold_ns", lk->hold_ns);
@@ -1648,14 +1621,14 @@ static int cmp_locks(const void *a, const void *b)
 static size_t sort_locks(struct contention *ct)
 {
 	vec__clear(&ct->order);
-	for (uint32_t i = 0; i < ct->locks.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&ct->locks); i++) {
 		uint32_t *slot = vec__push(&ct->order);
 
 		if (!slot)
 			break;
 		*slot = i;
 	}
-	cmp_locks_vec = &ct->locks;
+	cmp_locks_vec = &ct->locks.rows;
 	if (ct->order.len)
 		qsort(ct->order.data, ct->order.len, sizeof(uint32_t), cmp_locks);
 	return ct->order.len;
@@ -1693,7 +1666,7 @@ static void lock_detail_text(struct contention *ct, const struct lk_obj *o, FILE
 	fputc('\n', out);
 	if (o->kind != IPC_LOCK_COND)
 		return;
-	sym = o->mutex ? stacks__data_name(ct->st, o->pid, o->mutex) : NULL;
+	sym = o->mutex ? stacks__data_name(ct->st, o->key.pid, o->mutex) : NULL;
 	fprintf(out, "    signals %llu, broadcasts %llu, waits with mutex ",
 		(unsigned long long)o->signals, (unsigned long long)o->broadcasts);
 	if (sym)
@@ -1704,10 +1677,10 @@ static void lock_detail_text(struct contention *ct, const struct lk_obj *o, FILE
 
 static void lock_text(struct contention *ct, const struct lk_obj *o, FILE *out)
 {
-	const char *sym = stacks__data_name(ct->st, o->pid, o->addr);
+	const char *sym = stacks__data_name(ct->st, o->key.pid, o->key.addr);
 	char proc[48], name[48], d[4][32];
 
-	who(proc, sizeof(proc), collector__procs_const(ct->c), o->pid);
+	who(proc, sizeof(proc), collector__procs_const(ct->c), o->key.pid);
 	fmt_duration(d[0], sizeof(d[0]), o->acquire_ns + o->cond_ns);
 	fmt_duration(d[1], sizeof(d[1]), o->acquire_max > o->cond_max ? o->acquire_max :
 		     o->cond_max);
@@ -1716,7 +1689,7 @@ static void lock_text(struct contention *ct, const struct lk_obj *o, FILE *out)
 	if (sym)
 		snprintf(name, sizeof(name), "%s", sym);
 	else
-		snprintf(name, sizeof(name), "0x%llx", (unsigned long long)o->addr);
+		snprintf(name, sizeof(name), "0x%llx", (unsigned long long)o->key.addr);
 	fprintf(out, "%-13s %-22s %-28s %8llu %9llu %10s %9s %8llu %9s %9s\n",
 		kind_names[lk_kind(o->kind)], proc, name,
 		(unsigned long long)(o->acquires + o->cond_waits), (unsigned long long)o->contended,
@@ -1731,11 +1704,11 @@ static void lock_json(struct contention *ct, const struct lk_obj *o, struct jw *
 
 	jw__obj_begin(w);
 	jw__kv_str(w, "kind", kind_names[lk_kind(o->kind)]);
-	jw__kv_u64(w, "pid", o->pid);
-	jw__kv_str(w, "comm", proctab__comm(pt, o->pid));
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)o->addr);
+	jw__kv_u64(w, "pid", o->key.pid);
+	jw__kv_str(w, "comm", proctab__comm(pt, o->key.pid));
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)o->key.addr);
 	jw__kv_str(w, "addr", buf);
-	jw__kv_str(w, "symbol", stacks__data_name(ct->st, o->pid, o->addr));
+	jw__kv_str(w, "symbol", stacks__data_name(ct->st, o->key.pid, o->key.addr));
 	jw__kv_u64(w, "acquires", o->acquires);
 	jw__kv_u64(w, "tries", o->tries);
 	jw__kv_u64(w, "busy", o->busy);
@@ -1760,7 +1733,7 @@ static void lock_json(struct contention *ct, const struct lk_obj *o, struct jw *
 		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)o->mutex);
 		jw__kv_str(w, "mutex", o->mutex ? buf : NULL);
 		jw__kv_str(w, "mutex_symbol", o->mutex ?
-			   stacks__data_name(ct->st, o->pid, o->mutex) : NULL);
+			   stacks__data_name(ct->st, o->key.pid, o->mutex) : NULL);
 	}
 	jw__obj_end(w);
 }
@@ -1779,7 +1752,7 @@ static void report_locks(struct contention *ct, struct report *r)
 			"HOLD-AVG", "HOLD-MAX");
 	}
 	for (size_t i = 0; i < shown; i++) {
-		const struct lk_obj *o = vec__at(&ct->locks, *vec_at(&ct->order, uint32_t, i));
+		const struct lk_obj *o = ktab__at(&ct->locks, *vec_at(&ct->order, uint32_t, i));
 
 		if (r->jw)
 			lock_json(ct, o, r->jw);
@@ -1798,7 +1771,7 @@ static void report_stacks(struct contention *ct, struct report *r)
 	const struct stacks_stats *ss = stacks__stats(ct->st);
 	uint64_t no_stack = 0, missed = 0;
 
-	vec_for_each(&ct->rows, struct ct_row, row) {
+	vec_for_each(&ct->rows.rows, struct ct_row, row) {
 		if (row->x) {
 			no_stack += row->x->no_stack;
 			missed += row->x->stack_missed;

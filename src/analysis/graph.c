@@ -34,15 +34,15 @@ struct graph *graph__new(struct collector *c, const struct graph_opts *opts)
 	if (!g->opts.max_ended)
 		g->opts.max_ended = GRAPH_MAX_ENDED_DEFAULT;
 	g->kernel = GN_NONE;
-	vec__init(&g->nodes, sizeof(struct gnode));
-	vec__init(&g->edges, sizeof(struct gedge));
-	vec__init(&g->holds, sizeof(struct ghold));
-	g->node_idx = hmap__new(sizeof(struct gkey));
-	g->edge_idx = hmap__new(sizeof(struct gedge_key));
-	g->hold_idx = hmap__new(sizeof(struct ghold_key));
 	g->fd_idx = hmap__new(sizeof(struct gfd_key));
 	g->alias_idx = hmap__new(sizeof(uint64_t));
-	if (!g->node_idx || !g->edge_idx || !g->hold_idx || !g->fd_idx || !g->alias_idx) {
+	if (!g->fd_idx || !g->alias_idx ||
+	    ktab__init(&g->nodes, sizeof(struct gnode), sizeof(struct gkey),
+		       offsetof(struct gnode, key)) ||
+	    ktab__init(&g->edges, sizeof(struct gedge), sizeof(struct gedge_key),
+		       offsetof(struct gedge, key)) ||
+	    ktab__init(&g->holds, sizeof(struct ghold), sizeof(struct ghold_key),
+		       offsetof(struct ghold, key))) {
 		graph__free(g);
 		errno = ENOMEM;
 		return NULL;
@@ -63,14 +63,11 @@ void graph__free(struct graph *g)
 {
 	if (!g)
 		return;
-	vec_for_each(&g->nodes, struct gnode, n)
+	vec_for_each(&g->nodes.rows, struct gnode, n)
 		fds_free(n);
-	vec__release(&g->nodes);
-	vec__release(&g->edges);
-	vec__release(&g->holds);
-	hmap__free(g->node_idx);
-	hmap__free(g->edge_idx);
-	hmap__free(g->hold_idx);
+	ktab__release(&g->nodes);
+	ktab__release(&g->edges);
+	ktab__release(&g->holds);
 	hmap__free(g->fd_idx);
 	hmap__free(g->alias_idx);
 	free(g);
@@ -117,31 +114,32 @@ static uint32_t node_get(struct graph *g, const struct gkey *k, uint64_t ts)
 {
 	struct gnode *n;
 	bool created;
-	uint64_t *slot = hmap__upsert(g->node_idx, k, g->nodes.len, &created);
 
-	if (!slot)
+	n = ktab__get(&g->nodes, k, &created);
+	if (!n)
 		return GN_NONE;
 	if (!created) {
-		node_touch(gnode(g, *slot), ts);
-		return *slot;
+		node_touch(n, ts);
+		return ktab__index(&g->nodes, n);
 	}
-	n = vec__push(&g->nodes);
-	if (!n) {
-		hmap__remove(g->node_idx, k);
-		return GN_NONE;
-	}
-	n->key = *k;
 	n->out_head = n->in_head = n->hold_head = GN_NONE;
 	n->first_ns = n->last_ns = ts;
-	return g->nodes.len - 1;
+	return ktab__len(&g->nodes) - 1;
+}
+
+/* The node with key k, or GN_NONE. */
+static uint32_t node_find(const struct graph *g, const struct gkey *k)
+{
+	const struct gnode *n = ktab__find(&g->nodes, k);
+
+	return n ? ktab__index(&g->nodes, n) : GN_NONE;
 }
 
 static uint32_t proc_find(const struct graph *g, uint32_t pid)
 {
 	struct gkey k = { .type = GN_PROC, .pid = pid };
-	uint64_t idx;
 
-	return hmap__get(g->node_idx, &k, &idx) ? GN_NONE : (uint32_t)idx;
+	return node_find(g, &k);
 }
 
 /* The node of process pid; comm (may be NULL) names it if proctab cannot. */
@@ -225,18 +223,15 @@ static uint32_t adopt_socket(struct graph *g, const struct ipc_obj *o, const str
 	for (int i = 0; i < 2; i++) {
 		struct ipc_obj alone = { .kind = o->kind, .ino = inos[i] };
 		struct gkey old = { .type = GN_OBJ };
-		uint64_t idx;
+		uint32_t idx;
 
 		if (!inos[i])
 			continue;
 		objkey__from_obj(&alone, &old.obj);
-		if (hmap__get(g->node_idx, &old, &idx))
+		idx = node_find(g, &old);
+		if (idx == GN_NONE)
 			continue;
-		hmap__remove(g->node_idx, &old);
-		if (hmap__put(g->node_idx, k, idx))
-			return GN_NONE;
-		gnode(g, idx)->key = *k;
-		return idx;
+		return ktab__rekey(&g->nodes, idx, k) ? GN_NONE : idx;
 	}
 	return GN_NONE;
 }
@@ -272,8 +267,8 @@ static int obj_node(struct graph *g, const struct ipc_obj *o, const char *name, 
 		return -ENOENT;
 	if (sock_alone(o) && !hmap__get(g->alias_idx, &o->ino, &idx)) {
 		i = idx;	/* a socket of a known connection, whose peer is gone */
-	} else if (!hmap__get(g->node_idx, &k, &idx)) {
-		i = idx;
+	} else if ((i = node_find(g, &k)) != GN_NONE) {
+		/* known */
 	} else {
 		i = is_stream_sock(o) && !sock_alone(o) ? adopt_socket(g, o, &k) : GN_NONE;
 		if (i == GN_NONE)
@@ -309,20 +304,14 @@ static uint32_t hold_get(struct graph *g, uint32_t p, uint32_t o, uint64_t ts)
 	struct ghold_key k = { .proc = p, .obj = o };
 	struct ghold *h;
 	bool created;
-	uint64_t *slot = hmap__upsert(g->hold_idx, &k, g->holds.len, &created);
 	uint32_t i;
 
-	if (!slot)
+	h = ktab__get(&g->holds, &k, &created);
+	if (!h)
 		return GN_NONE;
+	i = ktab__index(&g->holds, h);
 	if (!created)
-		return *slot;
-	h = vec__push(&g->holds);
-	if (!h) {
-		hmap__remove(g->hold_idx, &k);
-		return GN_NONE;
-	}
-	i = g->holds.len - 1;
-	h->key = k;
+		return i;
 	h->first_ns = ts;
 	h->next_obj = gnode(g, o)->hold_head;
 	h->next_proc = gnode(g, p)->hold_head;
@@ -511,20 +500,12 @@ static struct gedge *edge_get(struct graph *g, const struct gedge_key *k, uint64
 {
 	struct gedge *e;
 	bool created;
-	uint64_t *slot = hmap__upsert(g->edge_idx, k, g->edges.len, &created);
 	uint32_t i;
 
-	if (!slot)
-		return NULL;
-	if (!created)
-		return gedge(g, *slot);
-	e = vec__push(&g->edges);
-	if (!e) {
-		hmap__remove(g->edge_idx, k);
-		return NULL;
-	}
-	i = g->edges.len - 1;
-	e->key = *k;
+	e = ktab__get(&g->edges, k, &created);
+	if (!e || !created)
+		return e;
+	i = ktab__index(&g->edges, e);
 	e->first_ns = ts;
 	e->next_out = gnode(g, k->src)->out_head;
 	e->next_in = gnode(g, k->dst)->in_head;
@@ -833,16 +814,15 @@ static int reindex(struct graph *g)
 {
 	int err = 0;
 
-	hmap__clear(g->node_idx);
-	hmap__clear(g->edge_idx);
-	hmap__clear(g->hold_idx);
+	err |= ktab__reindex(&g->nodes);
+	err |= ktab__reindex(&g->edges);
+	err |= ktab__reindex(&g->holds);
 	hmap__clear(g->fd_idx);
 	hmap__clear(g->alias_idx);
-	for (uint32_t i = 0; i < g->nodes.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->nodes); i++) {
 		struct gnode *n = gnode(g, i);
 
 		n->out_head = n->in_head = n->hold_head = GN_NONE;
-		err |= hmap__put(g->node_idx, &n->key, i);
 		for (int a = 0; a < 2; a++)
 			if (n->alias[a])
 				err |= hmap__put(g->alias_idx, &n->alias[a], i);
@@ -852,21 +832,19 @@ static int reindex(struct graph *g)
 			err |= hmap__put(g->fd_idx, &k, pos);
 		}
 	}
-	for (uint32_t i = 0; i < g->edges.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->edges); i++) {
 		struct gedge *e = gedge(g, i);
 
 		e->next_out = gnode(g, e->key.src)->out_head;
 		e->next_in = gnode(g, e->key.dst)->in_head;
 		gnode(g, e->key.src)->out_head = gnode(g, e->key.dst)->in_head = i;
-		err |= hmap__put(g->edge_idx, &e->key, i);
 	}
-	for (uint32_t i = 0; i < g->holds.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->holds); i++) {
 		struct ghold *h = ghold(g, i);
 
 		h->next_obj = gnode(g, h->key.obj)->hold_head;
 		h->next_proc = gnode(g, h->key.proc)->hold_head;
 		gnode(g, h->key.obj)->hold_head = gnode(g, h->key.proc)->hold_head = i;
-		err |= hmap__put(g->hold_idx, &h->key, i);
 	}
 	return err ? -ENOMEM : 0;
 }
@@ -876,7 +854,7 @@ static void compact_edges_holds(struct graph *g, const uint32_t *nmap, uint32_t 
 {
 	uint32_t j = 0;
 
-	for (uint32_t i = 0; i < g->edges.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->edges); i++) {
 		struct gedge e = *gedge(g, i);
 
 		e.key.src = nmap[e.key.src];
@@ -887,9 +865,9 @@ static void compact_edges_holds(struct graph *g, const uint32_t *nmap, uint32_t 
 		}
 		*gedge(g, j++) = e;
 	}
-	g->edges.len = j;
+	g->edges.rows.len = j;
 	j = 0;
-	for (uint32_t i = 0; i < g->holds.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->holds); i++) {
 		struct ghold h = *ghold(g, i);
 
 		h.key.proc = nmap[h.key.proc];
@@ -900,19 +878,19 @@ static void compact_edges_holds(struct graph *g, const uint32_t *nmap, uint32_t 
 		hmap_[i] = j;
 		*ghold(g, j++) = h;
 	}
-	g->holds.len = j;
+	g->holds.rows.len = j;
 }
 
 static int compact(struct graph *g)
 {
-	uint32_t *nmap = malloc((g->nodes.len + 1) * sizeof(*nmap));
-	uint32_t *hmap_ = malloc((g->holds.len + 1) * sizeof(*hmap_));
+	uint32_t *nmap = malloc((ktab__len(&g->nodes) + 1) * sizeof(*nmap));
+	uint32_t *hmap_ = malloc((ktab__len(&g->holds) + 1) * sizeof(*hmap_));
 	uint32_t j = 0;
 	int err = -ENOMEM;
 
 	if (!nmap || !hmap_)
 		goto out_free;
-	for (uint32_t i = 0; i < g->nodes.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->nodes); i++) {
 		struct gnode *n = gnode(g, i);
 
 		nmap[i] = GN_NONE;
@@ -925,10 +903,10 @@ static int compact(struct graph *g)
 		nmap[i] = j;
 		*gnode(g, j++) = *n;
 	}
-	g->nodes.len = j;
+	g->nodes.rows.len = j;
 	compact_edges_holds(g, nmap, hmap_);
 	/* a live fd never points at a dead object (its hold would be live): renumber */
-	vec_for_each(&g->nodes, struct gnode, n) {
+	vec_for_each(&g->nodes.rows, struct gnode, n) {
 		for (size_t pos = 0; n->fds && pos < n->fds->len; pos++) {
 			struct gfd *f = vec_at(n->fds, struct gfd, pos);
 
@@ -970,7 +948,7 @@ static int graph_age(struct graph *g)
 	v = malloc(g->nr_ended * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < g->nodes.len && k < g->nr_ended; i++)
+	for (uint32_t i = 0; i < ktab__len(&g->nodes) && k < g->nr_ended; i++)
 		if (gnode(g, i)->ended)
 			v[k++] = (struct age_ent){ .end_ns = gnode(g, i)->end_ns, .idx = i };
 	qsort(v, k, sizeof(*v), cmp_age);
@@ -1175,14 +1153,14 @@ const char *graph__comm(const struct graph *g, uint32_t pid)
 void graph__stats(const struct graph *g, struct graph_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	vec_for_each(&g->nodes, struct gnode, n) {
+	vec_for_each(&g->nodes.rows, struct gnode, n) {
 		if (n->key.type == GN_PROC)
 			st->procs++;
 		else if (n->key.type == GN_OBJ)
 			st->objects++;
 	}
-	st->edges = g->edges.len;
-	st->holds = g->holds.len;
+	st->edges = ktab__len(&g->edges);
+	st->holds = ktab__len(&g->holds);
 	st->ended = g->nr_ended;
 	st->aged_nodes = g->aged_nodes;
 	st->aged_edges = g->aged_edges;
@@ -1204,7 +1182,7 @@ static void sink_interval_end(struct sink *sk)
 {
 	struct graph *g = container_of(sk, struct graph, sink);
 
-	vec_for_each(&g->edges, struct gedge, e)
+	vec_for_each(&g->edges.rows, struct gedge, e)
 		memset(&e->cur, 0, sizeof(e->cur));
 }
 

@@ -17,6 +17,7 @@
 
 #include "analysis/graph.h"
 #include "lib/hmap.h"
+#include "lib/ktab.h"
 #include "lib/vec.h"
 #include "model/collector.h"
 #include "model/objkey.h"
@@ -123,12 +124,9 @@ struct graph {
 	struct sink sink;
 	struct collector *c;
 	struct graph_opts opts;
-	struct vec nodes;	/* struct gnode */
-	struct vec edges;	/* struct gedge */
-	struct vec holds;	/* struct ghold */
-	struct hmap *node_idx;	/* struct gkey -> node */
-	struct hmap *edge_idx;	/* struct gedge_key -> edge */
-	struct hmap *hold_idx;	/* struct ghold_key -> hold */
+	struct ktab nodes;	/* struct gnode by struct gkey */
+	struct ktab edges;	/* struct gedge by struct gedge_key */
+	struct ktab holds;	/* struct ghold by struct ghold_key */
 	struct hmap *fd_idx;	/* struct gfd_key -> position in the process's fds */
 	struct hmap *alias_idx;	/* socket inode (u64) -> connection node */
 	uint32_t kernel;	/* the kernel node, or GN_NONE */
@@ -141,17 +139,17 @@ struct graph {
 
 static inline struct gnode *gnode(const struct graph *g, uint32_t i)
 {
-	return vec__at(&g->nodes, i);
+	return ktab__at(&g->nodes, i);
 }
 
 static inline struct gedge *gedge(const struct graph *g, uint32_t i)
 {
-	return vec__at(&g->edges, i);
+	return ktab__at(&g->edges, i);
 }
 
 static inline struct ghold *ghold(const struct graph *g, uint32_t i)
 {
-	return vec__at(&g->holds, i);
+	return ktab__at(&g->holds, i);
 }
 
 /* graph.c: names used by the writers */

@@ -14,8 +14,8 @@
 #include "decode/decode.h"
 #include "decode/names.h"
 #include "decode/records.h"
-#include "lib/hmap.h"
 #include "lib/json.h"
+#include "lib/ktab.h"
 #include "lib/vec.h"
 #include "model/collector.h"
 #include "model/objkey.h"
@@ -41,10 +41,8 @@ struct obj_row {
 struct summary {
 	struct sink sink;		/* what the collector calls */
 	struct collector *c;
-	struct hmap *proc_idx;	/* pid -> index in procs */
-	struct hmap *obj_idx;	/* objkey -> index in objs */
-	struct vec procs;	/* struct proc_row */
-	struct vec objs;	/* struct obj_row */
+	struct ktab procs;	/* struct proc_row by pid */
+	struct ktab objs;	/* struct obj_row by objkey */
 	struct vec order;	/* size_t: sort scratch */
 	bool final;		/* which counters sort_rows compares */
 };
@@ -59,12 +57,11 @@ struct summary *summary__new(struct collector *c)
 		return NULL;
 	s->sink.ops = &summary_sink_ops;
 	s->c = c;
-	vec__init(&s->procs, sizeof(struct proc_row));
-	vec__init(&s->objs, sizeof(struct obj_row));
 	vec__init(&s->order, sizeof(size_t));
-	s->proc_idx = hmap__new(sizeof(uint32_t));
-	s->obj_idx = hmap__new(sizeof(struct objkey));
-	if (!s->proc_idx || !s->obj_idx) {
+	if (ktab__init(&s->procs, sizeof(struct proc_row), sizeof(uint32_t),
+		       offsetof(struct proc_row, pid)) ||
+	    ktab__init(&s->objs, sizeof(struct obj_row), sizeof(struct objkey),
+		       offsetof(struct obj_row, key))) {
 		summary_sink_ops.free(&s->sink);
 		errno = ENOMEM;
 		return NULL;
@@ -83,10 +80,8 @@ static void summary_free(struct sink *sk)
 
 	if (!s)
 		return;
-	hmap__free(s->proc_idx);
-	hmap__free(s->obj_idx);
-	vec__release(&s->procs);
-	vec__release(&s->objs);
+	ktab__release(&s->procs);
+	ktab__release(&s->objs);
 	vec__release(&s->order);
 	free(s);
 }
@@ -107,21 +102,7 @@ static void count(struct summary_counters *c, const struct ipc_hdr *h)
 
 static struct proc_row *proc_row(struct summary *s, uint32_t pid)
 {
-	struct proc_row *row;
-	bool created;
-	uint64_t *idx = hmap__upsert(s->proc_idx, &pid, s->procs.len, &created);
-
-	if (!idx)
-		return NULL;
-	if (!created)
-		return vec__at(&s->procs, *idx);
-	row = vec__push(&s->procs);
-	if (!row) {
-		hmap__remove(s->proc_idx, &pid);
-		return NULL;
-	}
-	row->pid = pid;
-	return row;
+	return ktab__get(&s->procs, &pid, NULL);
 }
 
 static struct obj_row *obj_row(struct summary *s, const struct objkey *k, const struct ipc_hdr *h)
@@ -130,22 +111,12 @@ static struct obj_row *obj_row(struct summary *s, const struct objkey *k, const 
 	const char *name = rec_name(h);
 	struct obj_row *row;
 	bool created;
-	uint64_t *idx = hmap__upsert(s->obj_idx, k, s->objs.len, &created);
 
-	if (!idx)
+	row = ktab__get(&s->objs, k, &created);
+	if (!row)
 		return NULL;
-	if (!created) {
-		row = vec__at(&s->objs, *idx);
-	} else {
-		row = vec__push(&s->objs);
-		if (!row) {
-			hmap__remove(s->obj_idx, k);
-			return NULL;
-		}
-		row->key = *k;
-		if (sample)
-			row->sample = *sample;
-	}
+	if (created && sample)
+		row->sample = *sample;
 	if (name && name[0] && !row->name[0])
 		snprintf(row->name, sizeof(row->name), "%s", name);
 	/* a socket is named by its first event: keep the address it got later */
@@ -212,9 +183,9 @@ static void summary_interval_end(struct sink *sk)
 {
 	struct summary *s = container_of(sk, struct summary, sink);
 
-	vec_for_each(&s->procs, struct proc_row, p)
+	vec_for_each(&s->procs.rows, struct proc_row, p)
 		memset(&p->cur, 0, sizeof(p->cur));
-	vec_for_each(&s->objs, struct obj_row, o)
+	vec_for_each(&s->objs.rows, struct obj_row, o)
 		memset(&o->cur, 0, sizeof(o->cur));
 }
 
@@ -291,7 +262,7 @@ static size_t limit(size_t n, int top)
 static void report_procs(struct summary *s, struct report *r)
 {
 	size_t off = r->final ? offsetof(struct proc_row, tot) : offsetof(struct proc_row, cur);
-	size_t n = sort_rows(s, &s->procs, off), shown = limit(n, r->top);
+	size_t n = sort_rows(s, &s->procs.rows, off), shown = limit(n, r->top);
 	const struct proctab *pt = collector__procs_const(s->c);
 	char who[48];
 
@@ -303,7 +274,7 @@ static void report_procs(struct summary *s, struct report *r)
 			"ERRORS", "BLOCKED", "MAX-BLOCK");
 	}
 	for (size_t i = 0; i < shown; i++) {
-		const struct proc_row *p = vec__at(&s->procs, *vec_at(&s->order, size_t, i));
+		const struct proc_row *p = vec__at(&s->procs.rows, *vec_at(&s->order, size_t, i));
 		const struct summary_counters *c = r->final ? &p->tot : &p->cur;
 
 		if (r->jw) {
@@ -338,7 +309,7 @@ static void obj_pids_text(FILE *f, const struct obj_row *o, const struct proctab
 static void report_objs(struct summary *s, struct report *r)
 {
 	size_t off = r->final ? offsetof(struct obj_row, tot) : offsetof(struct obj_row, cur);
-	size_t n = sort_rows(s, &s->objs, off), shown = limit(n, r->top);
+	size_t n = sort_rows(s, &s->objs.rows, off), shown = limit(n, r->top);
 	const struct proctab *pt = collector__procs_const(s->c);
 	char id[160];
 
@@ -350,7 +321,7 @@ static void report_objs(struct summary *s, struct report *r)
 			"ERRORS", "BLOCKED", "MAX-BLOCK", "PROCESSES");
 	}
 	for (size_t i = 0; i < shown; i++) {
-		const struct obj_row *o = vec__at(&s->objs, *vec_at(&s->order, size_t, i));
+		const struct obj_row *o = vec__at(&s->objs.rows, *vec_at(&s->order, size_t, i));
 		const struct summary_counters *c = r->final ? &o->tot : &o->cur;
 
 		objkey__format(id, sizeof(id), &o->key, &o->sample, o->name[0] ? o->name : NULL);
@@ -387,11 +358,11 @@ static void summary_report(struct sink *sk, struct report *r)
 
 int summary__proc_totals(struct summary *s, uint32_t pid, struct summary_counters *out)
 {
-	uint64_t idx;
+	const struct proc_row *p = ktab__find(&s->procs, &pid);
 
-	if (hmap__get(s->proc_idx, &pid, &idx))
+	if (!p)
 		return -ENOENT;
-	*out = ((const struct proc_row *)vec__at(&s->procs, idx))->tot;
+	*out = p->tot;
 	return 0;
 }
 
@@ -399,7 +370,7 @@ int summary__obj_totals(struct summary *s, const char *id, struct summary_counte
 {
 	char buf[160];
 
-	vec_for_each(&s->objs, struct obj_row, o) {
+	vec_for_each(&s->objs.rows, struct obj_row, o) {
 		objkey__format(buf, sizeof(buf), &o->key, &o->sample, o->name[0] ? o->name : NULL);
 		if (!strcmp(buf, id)) {
 			*out = o->tot;

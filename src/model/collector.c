@@ -9,7 +9,7 @@
 
 #include "decode/decode.h"
 #include "decode/records.h"
-#include "lib/hmap.h"
+#include "lib/ktab.h"
 #include "lib/strtab.h"
 #include "lib/vec.h"
 #include "model/collector.h"
@@ -19,6 +19,7 @@
 #define MAX_SINKS 16
 
 struct stack_ref {
+	int32_t id;		/* the stack id */
 	uint32_t off;		/* first frame in stack_ips */
 	uint32_t nr;
 };
@@ -27,8 +28,7 @@ struct collector {
 	struct strtab *names;
 	struct proctab *procs;
 	struct syms *syms;
-	struct hmap *stack_ids;		/* int32 stack id -> index in stack_refs */
-	struct vec stack_refs;		/* struct stack_ref */
+	struct ktab stacks;		/* struct stack_ref by stack id */
 	struct vec stack_ips;		/* uint64_t frames, stacks back to back */
 	struct sink *sinks[MAX_SINKS];
 	int nr_sinks;
@@ -48,7 +48,6 @@ struct collector *collector__new(void)
 
 	if (!c)
 		return NULL;
-	vec__init(&c->stack_refs, sizeof(struct stack_ref));
 	vec__init(&c->stack_ips, sizeof(uint64_t));
 	c->names = strtab__new();
 	if (!c->names)
@@ -56,8 +55,8 @@ struct collector *collector__new(void)
 	c->procs = proctab__new(c->names);
 	if (!c->procs)
 		goto err_free;
-	c->stack_ids = hmap__new(sizeof(int32_t));
-	if (!c->stack_ids)
+	if (ktab__init(&c->stacks, sizeof(struct stack_ref), sizeof(int32_t),
+		       offsetof(struct stack_ref, id)))
 		goto err_free;
 	return c;
 
@@ -76,8 +75,7 @@ void collector__free(struct collector *c)
 		if (c->sinks[i]->ops->free)
 			c->sinks[i]->ops->free(c->sinks[i]);
 	syms__free(c->syms);
-	hmap__free(c->stack_ids);
-	vec__release(&c->stack_refs);
+	ktab__release(&c->stacks);
 	vec__release(&c->stack_ips);
 	proctab__free(c->procs);
 	strtab__free(c->names);
@@ -99,40 +97,28 @@ int collector__add_sink(struct collector *c, struct sink *s)
 static int stack_add(struct collector *c, const struct ipc_rec_stack *s)
 {
 	struct stack_ref *ref;
-	uint64_t *ips;
 	bool created;
-	uint64_t *slot;
 
-	slot = hmap__upsert(c->stack_ids, &s->hdr.stack_id, c->stack_refs.len, &created);
-	if (!slot)
+	if (vec__reserve(&c->stack_ips, c->stack_ips.len + s->nr))
+		return -ENOMEM;
+	ref = ktab__get(&c->stacks, &s->hdr.stack_id, &created);
+	if (!ref)
 		return -ENOMEM;
 	if (!created)
 		return 0;
-	if (vec__reserve(&c->stack_ips, c->stack_ips.len + s->nr))
-		goto err_undo;
-	ref = vec__push(&c->stack_refs);
-	if (!ref)
-		goto err_undo;
 	ref->off = c->stack_ips.len;
 	ref->nr = s->nr;
-	ips = vec__at(&c->stack_ips, c->stack_ips.len);
-	memcpy(ips, s->ips, s->nr * sizeof(uint64_t));
+	memcpy(vec__at(&c->stack_ips, c->stack_ips.len), s->ips, s->nr * sizeof(uint64_t));
 	c->stack_ips.len += s->nr;
 	return 0;
-
-err_undo:
-	hmap__remove(c->stack_ids, &s->hdr.stack_id);
-	return -ENOMEM;
 }
 
 const uint64_t *collector__stack(const struct collector *c, int32_t id, uint32_t *nr)
 {
-	const struct stack_ref *ref;
-	uint64_t idx;
+	const struct stack_ref *ref = id < 0 ? NULL : ktab__find(&c->stacks, &id);
 
-	if (id < 0 || hmap__get(c->stack_ids, &id, &idx))
+	if (!ref)
 		return NULL;
-	ref = vec__at(&c->stack_refs, idx);
 	*nr = ref->nr;
 	return vec__at(&c->stack_ips, ref->off);
 }

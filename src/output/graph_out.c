@@ -35,12 +35,12 @@ static int ids_build(const struct graph *g, struct ids *ids)
 	struct hmap *seen = hmap__new(ID_LEN);
 	int err = 0;
 
-	ids->buf = calloc(g->nodes.len + 1, ID_LEN);
+	ids->buf = calloc(ktab__len(&g->nodes) + 1, ID_LEN);
 	if (!ids->buf || !seen) {
 		hmap__free(seen);
 		return -ENOMEM;
 	}
-	for (uint32_t i = 0; i < g->nodes.len && !err; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->nodes) && !err; i++) {
 		char *id = ids->buf + (size_t)i * ID_LEN, key[ID_LEN];
 		bool created;
 		uint64_t *nr;
@@ -106,7 +106,7 @@ static int threads_collect(const struct graph *g, struct vec *out)
 	size_t j = 0;
 
 	vec__init(out, sizeof(struct gthread));
-	vec_for_each(&g->edges, struct gedge, e) {
+	vec_for_each(&g->edges.rows, struct gedge, e) {
 		uint32_t ends[2][2] = { { e->key.src, e->key.src_tid },
 					{ e->key.dst, e->key.dst_tid } };
 
@@ -158,8 +158,7 @@ struct cedge {
 };
 
 struct collapsed {
-	struct vec edges;	/* struct cedge */
-	struct hmap *idx;	/* struct cedge_key -> edge */
+	struct ktab edges;	/* struct cedge by struct cedge_key */
 	struct vec send;	/* scratch: struct side, one object's senders */
 	struct vec recv;	/* scratch: its receivers */
 };
@@ -185,21 +184,7 @@ static void gcount_add(struct gcount *a, const struct gcount *b)
 static struct cedge *cedge_get(struct collapsed *cv, uint32_t src, uint32_t dst, uint32_t kind)
 {
 	struct cedge_key k = { .src = src, .dst = dst, .kind = kind };
-	struct cedge *e;
-	bool created;
-	uint64_t *slot = hmap__upsert(cv->idx, &k, cv->edges.len, &created);
-
-	if (!slot)
-		return NULL;
-	if (!created)
-		return vec__at(&cv->edges, *slot);
-	e = vec__push(&cv->edges);
-	if (!e) {
-		hmap__remove(cv->idx, &k);
-		return NULL;
-	}
-	e->key = k;
-	return e;
+	return ktab__get(&cv->edges, &k, NULL);
 }
 
 static void cedge_add_obj(struct cedge *e, uint32_t obj)
@@ -298,23 +283,21 @@ static int collapse_idle(const struct graph *g, struct collapsed *cv, uint32_t o
 
 static void collapsed_free(struct collapsed *cv)
 {
-	vec__release(&cv->edges);
+	ktab__release(&cv->edges);
 	vec__release(&cv->send);
 	vec__release(&cv->recv);
-	hmap__free(cv->idx);
 }
 
 static int collapsed_build(const struct graph *g, struct collapsed *cv)
 {
 	int err = 0;
 
-	vec__init(&cv->edges, sizeof(struct cedge));
 	vec__init(&cv->send, sizeof(struct side));
 	vec__init(&cv->recv, sizeof(struct side));
-	cv->idx = hmap__new(sizeof(struct cedge_key));
-	if (!cv->idx)
+	if (ktab__init(&cv->edges, sizeof(struct cedge), sizeof(struct cedge_key),
+		       offsetof(struct cedge, key)))
 		return -ENOMEM;
-	vec_for_each(&g->edges, struct gedge, e) {
+	vec_for_each(&g->edges.rows, struct gedge, e) {
 		struct cedge *c;
 
 		if (!e->key.sig)
@@ -326,7 +309,7 @@ static int collapsed_build(const struct graph *g, struct collapsed *cv)
 		if (e->key.sig > 0 && e->key.sig <= 64)
 			c->sigmask |= 1ull << (e->key.sig - 1);
 	}
-	for (uint32_t i = 0; i < g->nodes.len && !err; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->nodes) && !err; i++) {
 		const struct gnode *n = gnode(g, i);
 
 		if (n->key.type != GN_OBJ)
@@ -507,7 +490,7 @@ static void dot_edges(FILE *f, const struct graph *g, const struct ids *ids)
 {
 	char label[256], sa[32], da[32], name[24];
 
-	vec_for_each(&g->edges, struct gedge, e) {
+	vec_for_each(&g->edges.rows, struct gedge, e) {
 		const char *attrs = "";
 
 		if (e->key.sig) {
@@ -531,7 +514,7 @@ static void dot_edges(FILE *f, const struct graph *g, const struct ids *ids)
 /* Holds without traffic: who keeps an idle channel (or an unread pipe end) open. */
 static void dot_holds(FILE *f, const struct graph *g, const struct ids *ids)
 {
-	vec_for_each(&g->holds, struct ghold, h) {
+	vec_for_each(&g->holds.rows, struct ghold, h) {
 		bool rd = h->mode == GH_READ;
 
 		if (!hold_shown(h) || has_traffic(g, h->key.proc, h->key.obj))
@@ -558,7 +541,7 @@ static void dot_collapsed(FILE *f, const struct graph *g, const struct ids *ids,
 {
 	char label[300], sigs[200];
 
-	vec_for_each(&cv->edges, struct cedge, e) {
+	vec_for_each(&cv->edges.rows, struct cedge, e) {
 		const char *attrs = "";
 
 		if (e->key.kind == CKIND_SIGNAL) {
@@ -582,7 +565,7 @@ static int dot_full(FILE *f, const struct graph *g, const struct ids *ids)
 
 	if (g->opts.threads)
 		err = threads_collect(g, &threads);
-	for (uint32_t i = 0; i < g->nodes.len && !err; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->nodes) && !err; i++) {
 		const struct gnode *n = gnode(g, i);
 
 		if (n->key.type == GN_OBJ)
@@ -613,7 +596,7 @@ int graph__write_dot(struct graph *g, FILE *f, const struct graph_write_opts *o)
 		goto out;
 	dot_header(f, o);
 	if (o->collapse) {
-		for (uint32_t i = 0; i < g->nodes.len; i++)
+		for (uint32_t i = 0; i < ktab__len(&g->nodes); i++)
 			if (gnode(g, i)->key.type != GN_OBJ)
 				dot_proc(f, g, &ids, i);
 		dot_collapsed(f, g, &ids, &cv);
@@ -734,7 +717,7 @@ static void json_nodes(struct jw *w, const struct graph *g, const struct ids *id
 {
 	jw__key(w, "nodes");
 	jw__arr_begin(w);
-	for (uint32_t i = 0; i < g->nodes.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&g->nodes); i++) {
 		const struct gnode *n = gnode(g, i);
 
 		if (collapse && n->key.type == GN_OBJ)
@@ -778,7 +761,7 @@ static void json_holds(struct jw *w, const struct graph *g, const struct ids *id
 
 	jw__key(w, "holds");
 	jw__arr_begin(w);
-	vec_for_each(&g->holds, struct ghold, h) {
+	vec_for_each(&g->holds.rows, struct ghold, h) {
 		jw__obj_begin(w);
 		jw__kv_str(w, "proc", id_of(ids, h->key.proc));
 		jw__kv_str(w, "obj", id_of(ids, h->key.obj));
@@ -833,10 +816,10 @@ static void json_doc(struct jw *w, const struct graph *g, const struct ids *ids,
 	jw__key(w, "edges");
 	jw__arr_begin(w);
 	if (o->collapse) {
-		vec_for_each(&cv->edges, struct cedge, e)
+		vec_for_each(&cv->edges.rows, struct cedge, e)
 			json_cedge(w, ids, e);
 	} else {
-		vec_for_each(&g->edges, struct gedge, e)
+		vec_for_each(&g->edges.rows, struct gedge, e)
 			json_edge(w, g, ids, e);
 	}
 	jw__arr_end(w);

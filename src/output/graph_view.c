@@ -46,12 +46,12 @@ static int cmp_edges(const void *a, const void *b)
 /* Edges with operations in the period, busiest first.  NULL (and *n = 0) if none. */
 static uint32_t *busiest(const struct graph *g, bool final, size_t *n)
 {
-	uint32_t *idx = malloc((g->edges.len + 1) * sizeof(*idx));
+	uint32_t *idx = malloc((ktab__len(&g->edges) + 1) * sizeof(*idx));
 
 	*n = 0;
 	if (!idx)
 		return NULL;
-	for (uint32_t i = 0; i < g->edges.len; i++)
+	for (uint32_t i = 0; i < ktab__len(&g->edges); i++)
 		if (cnt(gedge(g, i), final)->ops)
 			idx[(*n)++] = i;
 	sort_g = g;

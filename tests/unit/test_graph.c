@@ -233,7 +233,7 @@ static uint32_t node_by_id(struct fx *f, const char *id)
 	char buf[160];
 	uint32_t found = GN_NONE;
 
-	for (uint32_t i = 0; i < f->g->nodes.len; i++) {
+	for (uint32_t i = 0; i < ktab__len(&f->g->nodes); i++) {
 		graph_node_id(f->g, i, buf, sizeof(buf));
 		if (!strcmp(buf, id)) {
 			assert_int_equal(found, GN_NONE);	/* ids are unique */
@@ -248,7 +248,7 @@ static const struct gedge *edge_by_ids(struct fx *f, const char *src, const char
 {
 	uint32_t s = node_by_id(f, src), d = node_by_id(f, dst);
 
-	vec_for_each(&f->g->edges, struct gedge, e)
+	vec_for_each(&f->g->edges.rows, struct gedge, e)
 		if (e->key.src == s && e->key.dst == d)
 			return e;
 	return NULL;
@@ -258,7 +258,7 @@ static const struct ghold *hold_of(struct fx *f, const char *proc, const char *o
 {
 	uint32_t p = node_by_id(f, proc), o = node_by_id(f, obj);
 
-	vec_for_each(&f->g->holds, struct ghold, h)
+	vec_for_each(&f->g->holds.rows, struct ghold, h)
 		if (h->key.proc == p && h->key.obj == o)
 			return h;
 	return NULL;
@@ -268,7 +268,7 @@ static size_t count_kind(struct fx *f, unsigned int kind)
 {
 	size_t n = 0;
 
-	vec_for_each(&f->g->nodes, struct gnode, nd)
+	vec_for_each(&f->g->nodes.rows, struct gnode, nd)
 		if (nd->key.type == GN_OBJ && nd->key.obj.kind == kind)
 			n++;
 	return n;
@@ -334,7 +334,7 @@ static void test_pipe_across_fork(void **state)
 	assert_int_equal(w->tot.msgs, 10);
 	assert_int_equal(r->tot.ops, 11);
 	assert_int_equal(r->tot.bytes, 640);
-	assert_int_equal(f->g->edges.len, 2);
+	assert_int_equal(ktab__len(&f->g->edges), 2);
 	/* after the closes each holds the one end it uses */
 	hp = hold_of(f, "pid:10", "pipe:[500]");
 	hc = hold_of(f, "pid:11", "pipe:[500]");
@@ -536,7 +536,7 @@ static void test_mq_producers_consumers(void **state)
 	}
 	mq(f, 72, "cons", IPC_OP_MQ_RECEIVE, 900, 3, -ETIMEDOUT, 8192);
 	assert_int_equal(count_kind(f, IPC_OBJ_MQ), 1);
-	assert_int_equal(f->g->edges.len, 4);
+	assert_int_equal(ktab__len(&f->g->edges), 4);
 	assert_int_equal(edge_by_ids(f, "pid:70", "mq:/jobs")->tot.msgs, 3);
 	assert_int_equal(edge_by_ids(f, "pid:71", "mq:/jobs")->tot.bytes, 6 * 64);
 	assert_int_equal(edge_by_ids(f, "mq:/jobs", "pid:72")->tot.msgs, 4);
@@ -597,7 +597,7 @@ static void test_signals(void **state)
 	e = edge_by_ids(f, "kernel", "pid:80");
 	assert_int_equal(e->key.sig, 17);
 	assert_int_equal(e->tot.ops, 1);
-	assert_int_equal(f->g->edges.len, 3);
+	assert_int_equal(ktab__len(&f->g->edges), 3);
 	assert_int_equal(node_by_id(f, "pid:99"), GN_NONE);
 	assert_true(gnode(f->g, node_by_id(f, "pid:80"))->traced);
 	assert_string_equal(graph_edge_mech(f->g, e), "signal");
@@ -642,10 +642,10 @@ static void test_threads(void **state)
 	futex(f, 90, 91, IPC_OP_FUTEX_WAIT, 0x1000, 0, 0, 5000);
 	futex(f, 90, 92, IPC_OP_FUTEX_WAIT, 0x1000, 0, 0, 5000);
 	futex(f, 90, 90, IPC_OP_FUTEX_WAKE, 0x1000, 0, 2, 0);
-	vec_for_each(&f->g->edges, struct gedge, e)
+	vec_for_each(&f->g->edges.rows, struct gedge, e)
 		n += e->key.dst_tid == 91 || e->key.dst_tid == 92 || e->key.src_tid == 90;
 	assert_int_equal(n, 3);
-	assert_int_equal(f->g->edges.len, 3);
+	assert_int_equal(ktab__len(&f->g->edges), 3);
 	json = export(f, true, false);
 	assert_contains(json, "\"src\":\"futex:0x1000@90\",\"dst\":\"tid:91\"");
 	assert_contains(json, "\"threads\":[{\"id\":\"tid:90\"");
@@ -707,7 +707,7 @@ static void test_snapshot_idle(void **state)
 	fdsnap(f, 100, "target", pipe_obj(510), 4, O_WRONLY);
 	fdsnap(f, 102, "reader", pipe_obj(510), 0, O_RDONLY);
 	assert_int_equal(count_kind(f, IPC_OBJ_UNIX), 1);
-	assert_int_equal(f->g->edges.len, 0);
+	assert_int_equal(ktab__len(&f->g->edges), 0);
 	assert_true(hold_of(f, "pid:101", "unix:[500]->[501]")->live);
 	json = export(f, true, true);
 	assert_contains(json, "\"src\":\"pid:100\",\"dst\":\"pid:101\",\"mech\":\"unix\","
