@@ -1126,10 +1126,10 @@ size_t graph__holders(const struct graph *g, const struct objkey *k, unsigned in
 		      uint32_t *pids, size_t max)
 {
 	struct gkey key = { .type = GN_OBJ, .obj = *k };
+	uint32_t idx = node_find(g, &key);
 	size_t n = 0;
-	uint64_t idx;
 
-	if (hmap__get(g->node_idx, &key, &idx))
+	if (idx == GN_NONE)
 		return 0;
 	for (uint32_t h = gnode(g, idx)->hold_head; h != GN_NONE; h = ghold(g, h)->next_obj) {
 		const struct ghold *x = ghold(g, h);

@@ -114,11 +114,40 @@ class Workload:
         return int(found[0]["pid"])
 
 
-def bpf_programs_loaded():
-    """{id: name} of loaded BPF programs that are ipctrace's (named ipc_*)."""
+def bpf_programs_held():
+    """Ids of the BPF programs a live process holds, by fd or through a link fd."""
+    held = set()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            fds = os.listdir(f"/proc/{pid}/fdinfo")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                    for line in f:
+                        if line.startswith("prog_id:"):
+                            held.add(int(line.split()[1]))
+            except (OSError, ValueError):
+                continue
+    return held
+
+
+def bpf_programs_loaded(exclude_held=False):
+    """{id: name} of loaded BPF programs that are ipctrace's (named ipc_*).
+
+    exclude_held leaves out the programs a live process holds: once the
+    ipctrace a test ran has exited, those belong to another ipctrace running
+    on the machine (a leak of ours has no holder left)."""
     out = run(["bpftool", "-j", "prog", "list"]).stdout
     progs = json.loads(out or "[]")
-    return {p["id"]: p.get("name", "") for p in progs if p.get("name", "").startswith("ipc_")}
+    found = {p["id"]: p.get("name", "") for p in progs if p.get("name", "").startswith("ipc_")}
+    if exclude_held and found:
+        held = bpf_programs_held()
+        found = {i: n for i, n in found.items() if i not in held}
+    return found
 
 
 def describe(cmd):

@@ -105,7 +105,7 @@ class Uprobes(unittest.TestCase):
     def assertNothingLoaded(self):
         """No lock program is left (the kernel frees them after a grace period)."""
         for _ in range(50):
-            progs = ipct.bpf_programs_loaded()
+            progs = ipct.bpf_programs_loaded(exclude_held=True)
             names = progs.values() if isinstance(progs, dict) else progs
             left = [n for n in names if n.startswith("ipc_lock")]
             if not left:
