@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/decimal.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 #define JW_MIN_CAP 256
 
@@ -151,46 +153,6 @@ void jw__arr_begin(struct jw *w)
 void jw__arr_end(struct jw *w)
 {
 	jw_close(w, ']', false);
-}
-
-static inline bool is_cont(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
-
-/*
- * Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0.
- * Rejects what the Unicode standard rejects (table 3-7): overlong forms,
- * UTF-16 surrogates and code points past U+10FFFF.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (!is_cont(s[i]))
-			return 0;
-	return len;
 }
 
 /* Writes s[0..n) as a quoted, escaped JSON string. */
@@ -346,6 +308,14 @@ void jw__double(struct jw *w, double v)
 	jw_raw_value(w, num);
 }
 
+void jw__fixed(struct jw *w, int64_t v, unsigned int decimals)
+{
+	char num[DECIMAL_MAX];
+
+	decimal_fixed(num, v, decimals, false);
+	jw_raw_value(w, num);
+}
+
 void jw__bool(struct jw *w, bool v)
 {
 	jw_raw_value(w, v ? "true" : "false");
@@ -378,6 +348,12 @@ void jw__kv_double(struct jw *w, const char *key, double v)
 {
 	jw__key(w, key);
 	jw__double(w, v);
+}
+
+void jw__kv_fixed(struct jw *w, const char *key, int64_t v, unsigned int decimals)
+{
+	jw__key(w, key);
+	jw__fixed(w, v, decimals);
 }
 
 void jw__kv_bool(struct jw *w, const char *key, bool v)

@@ -48,6 +48,8 @@ void jw__strn(struct jw *w, const char *s, size_t n);
 void jw__u64(struct jw *w, uint64_t v);
 void jw__s64(struct jw *w, int64_t v);
 void jw__double(struct jw *w, double v);	/* non-finite values as null */
+/* v / 10^decimals, exactly, with every decimal: jw__fixed(w, 1500, 3) is 1.500 */
+void jw__fixed(struct jw *w, int64_t v, unsigned int decimals);
 void jw__bool(struct jw *w, bool v);
 void jw__null(struct jw *w);
 
@@ -55,6 +57,7 @@ void jw__kv_str(struct jw *w, const char *key, const char *s);
 void jw__kv_u64(struct jw *w, const char *key, uint64_t v);
 void jw__kv_s64(struct jw *w, const char *key, int64_t v);
 void jw__kv_double(struct jw *w, const char *key, double v);
+void jw__kv_fixed(struct jw *w, const char *key, int64_t v, unsigned int decimals);
 void jw__kv_bool(struct jw *w, const char *key, bool v);
 
 /*

@@ -354,6 +354,23 @@ static void test_growth(void **state)
 	jw__release(&w);
 }
 
+static void test_fixed(void **state)
+{
+	struct jw w;
+
+	jw__init(&w);
+	jw__arr_begin(&w);
+	jw__fixed(&w, 1234567, 3);
+	jw__fixed(&w, -5, 3);
+	jw__fixed(&w, 7, 0);
+	jw__obj_begin(&w);
+	jw__kv_fixed(&w, "ts", 1000, 3);
+	jw__obj_end(&w);
+	jw__arr_end(&w);
+	expect_doc(&w, "[1234.567,-0.005,7,{\"ts\":1.000}]");
+	jw__release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_failed_is_sticky),
 		cmocka_unit_test(test_flush_and_reuse),
 		cmocka_unit_test(test_growth),
+		cmocka_unit_test(test_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
