@@ -47,7 +47,7 @@ else
 LIBBPF_LIB := -lbpf
 endif
 ALL_CFLAGS += -DIPCTRACE_LIBBPF_STATIC=$(if $(filter 1,$(LIBBPF_STATIC)),1,0)
-LDLIBS := $(LIBBPF_LIB) -lelf -lz -lm
+LDLIBS := $(LIBBPF_LIB) -lelf -lz -lm -lmicrohttpd -lpthread
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -I$(VMLINUX_DIR) -Iinclude \
 	-Wall -Werror -Wno-unused-function -MMD -MP $(EXTRA_BPF_CFLAGS)

@@ -8,7 +8,8 @@
 _ipctrace_options='-p --pid -t --tid -f --follow --no-peers --types --no-pipe --no-mq
 --no-futex --no-signal --no-socket --no-sem --no-stacks --locks -e --events -j --json
 -T --timestamp -q --quiet -o --output -i --interval -d --duration --top --graph
---graph-collapse --threads --folded --flame --symfs --blocked-min --ringbuf-size -v --verbose
+--graph-collapse --threads --folded --flame --metrics-file --metrics-listen --metrics-top
+--symfs --blocked-min --ringbuf-size -v --verbose
 -h --help -V --version'
 _ipctrace_families='pipe mq futex signal socket sem'
 
@@ -104,14 +105,17 @@ _ipctrace()
 		COMPREPLY=($(compgen -W 'dot json dot= json=' -- "$cur"))
 		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
 		return ;;
-	-o | --output | --folded | --flame)
+	-o | --output | --folded | --flame | --metrics-file)
 		_ipctrace_files "$cur"
 		return ;;
 	--symfs)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	-i | --interval | -d | --duration | --top | --ringbuf-size | --blocked-min)
+	--metrics-listen)
+		COMPREPLY=($(compgen -W '127.0.0.1:9464 [::1]:9464 :9464' -- "$cur"))
+		return ;;
+	-i | --interval | -d | --duration | --top | --ringbuf-size | --blocked-min | --metrics-top)
 		return ;;
 	esac
 

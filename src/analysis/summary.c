@@ -138,7 +138,7 @@ static void obj_add_pid(struct obj_row *row, uint32_t pid)
 }
 
 /* Records that are operations (not lifetimes, not collector bookkeeping). */
-static bool is_op(const struct ipc_hdr *h)
+bool summary__is_op(const struct ipc_hdr *h)
 {
 	if (!rec_is_event(h) || (ipc_op_flags(h->op) & OPF_PROC))
 		return false;
@@ -161,7 +161,7 @@ static int summary_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 			obj_add_pid(o, h->pid);
 		return 0;
 	}
-	if (!is_op(h))
+	if (!summary__is_op(h))
 		return 0;
 	p = proc_row(s, h->pid);
 	if (!p)

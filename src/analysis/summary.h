@@ -23,6 +23,14 @@ struct summary_counters {
 	uint64_t max_blocked_ns;
 };
 
+struct ipc_hdr;
+/*
+ * Whether a record is an operation the per-process and per-object counters
+ * count: not collector records or process events, and a signal once (the
+ * send syscall, or the kernel's generate).  The metrics count the same.
+ */
+bool summary__is_op(const struct ipc_hdr *h);
+
 /* A summary sink for collector c.  NULL with errno. */
 struct summary *summary__new(struct collector *c);
 /* Its sink, for collector__add_sink() (which then owns it). */

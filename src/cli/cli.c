@@ -44,6 +44,7 @@ static const char doc[] =
 "  sudo ipctrace --types futex,signal -p 4242   only futexes and signals\n"
 "  sudo ipctrace --graph dot=ipc.dot -d 10 -p 4242   who talks to whom, as Graphviz\n"
 "  sudo ipctrace --folded waits.folded --flame waits.svg -- ./app   where threads block\n"
+"  sudo ipctrace -q --metrics-listen 127.0.0.1:9464 -p 4242   a Prometheus target\n"
 "  sudo ipctrace record -o trace.ipct -p 4242 -d 30   record now...\n"
 "  ipctrace report --events trace.ipct   ...analyse later (no root needed)\n"
 "  sudo ipctrace stuck -p 4242           what is 4242 blocked on, who can wake it\n"
@@ -70,6 +71,9 @@ enum opt_key {
 	OPT_VERSION,
 	OPT_SYMFS,
 	OPT_BLOCKED_MIN,
+	OPT_METRICS_FILE,
+	OPT_METRICS_LISTEN,
+	OPT_METRICS_TOP,
 };
 
 static const struct argp_option options[] = {
@@ -113,6 +117,12 @@ static const struct argp_option options[] = {
 	{ "threads", OPT_THREADS, NULL, 0, "Graph: show threads inside their processes", 3 },
 	{ "folded", OPT_FOLDED, "FILE", 0, "Write time blocked per stack as folded stacks", 3 },
 	{ "flame", OPT_FLAME, "FILE", 0, "Write time blocked per stack as an SVG flame graph", 3 },
+	{ "metrics-file", OPT_METRICS_FILE, "FILE", 0,
+	  "Write Prometheus metrics to FILE each interval (node_exporter textfile)", 3 },
+	{ "metrics-listen", OPT_METRICS_LISTEN, "ADDR:PORT", 0,
+	  "Serve Prometheus/OpenMetrics metrics at http://ADDR:PORT/metrics", 3 },
+	{ "metrics-top", OPT_METRICS_TOP, "N", 0,
+	  "Processes with their own metrics series (default 20; the rest: \"other\")", 3 },
 	{ "symfs", OPT_SYMFS, "DIR", 0,
 	  "report: look for the traced binaries and libraries under DIR (a copy of the "
 	  "traced machine's files)", 3 },
@@ -138,6 +148,7 @@ void cli__defaults(struct env *env)
 		.top = 20,
 		.ringbuf_bytes = 8ull << 20,
 		.blocked_min_s = 0.1,
+		.metrics_top = 20,
 	};
 }
 
@@ -232,6 +243,20 @@ static int parse_graph(struct env *env, const char *arg)
 	return 0;
 }
 
+/* HOST:PORT, [V6]:PORT or :PORT; the host is resolved when the server starts. */
+static int parse_listen(struct env *env, const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	long port;
+
+	if (!colon || parse_long(colon + 1, 1, 65535, &port) ||
+	    (arg[0] == '[' && colon[-1] != ']'))
+		return fail(env, "invalid --metrics-listen '%s': expected ADDR:PORT "
+			    "(127.0.0.1:9464, [::1]:9464, :9464)", arg);
+	env->metrics_listen = arg;
+	return 0;
+}
+
 static int parse_ringbuf(struct env *env, const char *arg)
 {
 	long mib;
@@ -319,6 +344,16 @@ static int parse_value_opt(struct env *env, int key, const char *arg)
 		if (parse_seconds(arg, &env->blocked_min_s))
 			return fail(env, "invalid --blocked-min '%s': expected seconds >= 0", arg);
 		return 0;
+	case OPT_METRICS_FILE:
+		env->metrics_file = arg;
+		return 0;
+	case OPT_METRICS_LISTEN:
+		return parse_listen(env, arg);
+	case OPT_METRICS_TOP:
+		if (parse_long(arg, 1, 1000, &v))
+			return fail(env, "invalid --metrics-top '%s': expected 1 to 1000", arg);
+		env->metrics_top = v;
+		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
@@ -390,6 +425,12 @@ static int validate(struct env *env)
 	/* record runs no analysis: the files would silently never be written */
 	if (env->mode == MODE_RECORD && (env->folded_file || env->flame_file))
 		return fail(env, "--folded and --flame come from 'ipctrace report', not record");
+	if (env->mode == MODE_RECORD && (env->metrics_file || env->metrics_listen))
+		return fail(env, "--metrics-file and --metrics-listen come from a live trace "
+			    "or 'ipctrace report', not record");
+	if (env->mode == MODE_REPORT && env->metrics_listen)
+		return fail(env, "--metrics-listen serves a live trace; "
+			    "for a recording use --metrics-file");
 	if (env->mode == MODE_REPORT) {
 		if (!env->input)
 			return fail(env, "report needs a recording file");

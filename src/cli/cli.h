@@ -76,6 +76,9 @@ struct env {
 	const char *flame_file;		/* --flame */
 	const char *symfs;		/* --symfs: mapped files under this directory */
 	double blocked_min_s;		/* --blocked-min: threads blocked less are not listed */
+	const char *metrics_file;	/* --metrics-file: textfile for node_exporter */
+	const char *metrics_listen;	/* --metrics-listen ADDR:PORT */
+	int metrics_top;		/* --metrics-top: processes with their own series */
 	int verbose;			/* -v, repeatable */
 	char **cmd;			/* -- CMD ARGS (NULL-terminated), or NULL */
 	char error[256];		/* parse error, one line */

@@ -11,11 +11,13 @@
 #include "analysis/contention.h"
 #include "analysis/flamesink.h"
 #include "analysis/graph.h"
+#include "analysis/metrics.h"
 #include "analysis/stalls.h"
 #include "analysis/summary.h"
 #include "cli/cli.h"
 #include "model/collector.h"
 #include "model/stacks.h"
+#include "output/metrics_out.h"
 #include "output/outputs.h"
 #include "output/report.h"
 #include "run/session.h"
@@ -81,6 +83,51 @@ static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
 	return add(c, fs ? flamesink__sink(fs) : NULL, "flame graph");
 }
 
+/*
+ * --metrics-file, --metrics-listen: the metrics sink, then its outputs, which
+ * render its snapshot after it takes one.
+ */
+static int add_metrics(struct collector *c, const struct env *env)
+{
+	struct metrics_opts mo = { .top = env->metrics_top };
+	struct metrics *m;
+	struct mfile *f;
+	struct mhttp *h;
+	char why[300];
+	int err;
+
+	if (!env->metrics_file && !env->metrics_listen)
+		return 0;
+	m = metrics__new(c, &mo);
+	err = add(c, m ? metrics__sink(m) : NULL, "metrics");
+	if (!err && env->metrics_file) {
+		f = mfile__new(m, env->metrics_file);
+		if (!f) {
+			err = -errno;
+			fprintf(stderr, "ipctrace: failed to open the directory of %s: %s\n",
+				env->metrics_file, strerror(-err));
+			return err;
+		}
+		err = add(c, mfile__sink(f), "metrics file");
+		/* the file is there from the start, at zero */
+		if (!err)
+			err = mfile__publish(f);
+	}
+	if (!err && env->metrics_listen) {
+		h = mhttp__start(m, env->metrics_listen, why, sizeof(why));
+		if (!h) {
+			err = -errno;
+			fprintf(stderr, "ipctrace: metrics: %s\n", why);
+			return err;
+		}
+		err = add(c, mhttp__sink(h), "metrics endpoint");
+		/* a scrape before the first interval ends gets the families, at zero */
+		if (!err)
+			err = mhttp__publish(h);
+	}
+	return err;
+}
+
 int session__add_sinks(struct session *ss, const struct env *env, FILE *out)
 {
 	struct collector *c = ss->c;
@@ -108,6 +155,8 @@ int session__add_sinks(struct session *ss, const struct env *env, FILE *out)
 	}
 	if (!err)
 		err = add_wait_sinks(ss, env, out);
+	if (!err)
+		err = add_metrics(c, env);
 	return err;
 }
 

@@ -150,6 +150,7 @@ int run_pipe_pingpong(const struct wk_opts *o);
 int run_fifo(const struct wk_opts *o);
 int run_pipeline(const struct wk_opts *o);
 int run_exec_pipe(const struct wk_opts *o);
+int run_fork_storm(const struct wk_opts *o);
 int run_emit(const struct wk_opts *o);
 int run_socketpair_pingpong(const struct wk_opts *o);
 int run_unix_server(const struct wk_opts *o);

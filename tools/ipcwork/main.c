@@ -50,6 +50,8 @@ static const struct wk_scenario scenarios[] = {
 	  "a child contends early_lock with two threads and exits; the parent lingers" },
 	{ "idle", 5, run_idle,
 	  "a pipe, a socketpair and a queue held open COUNT seconds with no traffic" },
+	{ "fork-storm", 1000, run_fork_storm,
+	  "COUNT short-lived children, one at a time, each writes SIZE bytes to a pipe and exits" },
 	{ "emit", 4096, run_emit,
 	  "write COUNT bytes to stdout in SIZE-byte writes (used by exec-pipe)" },
 };

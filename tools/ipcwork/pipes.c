@@ -445,3 +445,42 @@ int run_emit(const struct wk_opts *o)
 	free(buf);
 	return 0;
 }
+
+/*
+ * fork-storm: COUNT short-lived children, one after the other, each writes
+ * one SIZE-byte message into a pipe the parent reads, then exits (as a
+ * shell loop spawning commands does, without the exec).
+ */
+int run_fork_storm(const struct wk_opts *o)
+{
+	struct io_stat rd = { 0 }, none = { 0 };
+	unsigned char *buf = xmalloc(o->size);
+	char sum[IO_SUMMARY_LEN];
+	unsigned long ino;
+	uint64_t t0;
+	int p[2], err;
+
+	ino = make_pipe(p, "the pipe");
+	info(NULL, "pipe_ino=%lu children=%lu size=%zu", ino, o->count, o->size);
+	t0 = gate_open(o, 0);
+	for (unsigned long i = 0; i < o->count; i++) {
+		pid_t child = fork();
+
+		if (child < 0)
+			fail(errno, "fork child %lu", i);
+		if (child == 0) {
+			msg_fill(buf, o->size, i, 0);
+			_exit(io_put(p[1], buf, o->size, false, &rd) ? 1 : 0);
+		}
+		err = io_get(p[0], buf, o->size, false, &rd);
+		if (err)
+			fail(-err, "read the message of child %lu", i);
+		if (proc_reap(child))
+			fail(0, "child %lu failed", i);
+	}
+	info("done", "%s children=%lu pipe_ino=%lu elapsed_ns=%llu",
+	     io_summary(sum, sizeof(sum), &none, &rd), o->count, ino,
+	     (unsigned long long)(now_ns() - t0));
+	free(buf);
+	return 0;
+}
