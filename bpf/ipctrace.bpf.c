@@ -245,7 +245,7 @@ SEC("tp_btf/signal_generate")
 int BPF_PROG(ipc_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
-	return on_signal_generate(sig, info, task, group, result);
+	return on_signal_generate(ctx, sig, info, task, group, result);
 }
 
 SEC("tp_btf/signal_deliver")

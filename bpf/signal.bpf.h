@@ -106,14 +106,6 @@ static __noinline void signal_send_exit(const struct xctx *x, const struct ipc_i
 	ev_submit(e);
 }
 
-/* Inside one of our traced signal-sending syscalls?  Else the kernel sent it. */
-static __always_inline bool in_send_syscall(void)
-{
-	struct task_state *ts = task_state(false);
-
-	return ts && sys_sends_signal(ts->inf.sys);
-}
-
 static __always_inline void siginfo_fill(struct ipc_ev_signal *e, struct kernel_siginfo *info)
 {
 	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers */
@@ -130,15 +122,149 @@ static __always_inline void siginfo_fill(struct ipc_ev_signal *e, struct kernel_
 	}
 }
 
-static __always_inline int on_signal_generate(int sig, struct kernel_siginfo *info,
+/*
+ * Does the running task act for itself?  A signal that a timer, the network
+ * or a device raises comes from an interrupt, where the running task is
+ * whoever happened to be on the CPU.  The preempt count would say so, but
+ * it is a per-CPU variable that BPF reaches only through kallsyms' data
+ * symbols (CONFIG_KALLSYMS_ALL, often off).  So, two facts the task has:
+ * where the tracepoint's arguments are (the kernel keeps them on the stack
+ * it runs on, bpf_trace_runN), and how the task entered the kernel (its
+ * user registers).  An interrupt of kernel code runs on the interrupt
+ * stack; an interrupt of user code stays on the task's stack, but its
+ * registers then say "no syscall" (orig_ax -1 on x86-64, syscallno -1 on
+ * arm64).  A syscall or a fault of the task's own leaves a number >= 0.
+ * An exiting task runs its exit on its own behalf, however it got there.
+ */
+#define THREAD_SIZE_DEFAULT	(16u << 10)
+#define PF_IDLE			0x00000002
+#define PF_EXITING		0x00000004
+#define PF_KTHREAD		0x00200000
+
+static __always_inline bool on_task_stack(void *ctx, struct task_struct *cur)
+{
+	__u64 base = (__u64)cur->stack, size = THREAD_SIZE_DEFAULT, at = (__u64)ctx;
+	struct vm_struct *vm = cur->stack_vm_area;
+
+	if (vm)
+		size = (__u64)vm->nr_pages << PAGE_SHIFT;
+	barrier_var(at);
+	return at >= base && at < base + size;
+}
+
+/* The task acts for itself; *nr is its syscall number (or fault code, -1: none). */
+static __always_inline bool task_acts(void *ctx, struct task_struct *cur, __s64 *nr)
+{
+	struct pt_regs *regs;
+
+	*nr = -1;
+	if (cur->flags & (PF_KTHREAD | PF_IDLE) || !on_task_stack(ctx, cur))
+		return false;
+	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
+	if (regs)
+		*nr = SC_NR(regs);
+	return *nr >= 0 || (cur->flags & PF_EXITING);
+}
+
+#define SIGALRM		14
+#define SIGXCPU		24
+#define SIGVTALRM	26
+#define SIGPROF		27
+#define SI_TIMER	(-2)
+#define CLD_EXITED	1
+#define CLD_CONTINUED	6
+
+/*
+ * A timer's signal: a POSIX timer's (SI_TIMER), or an interval timer's or
+ * the CPU time limit's, which the kernel sends with SEND_SIG_PRIV.  Either
+ * goes to the process that owns the timer.
+ */
+static __always_inline bool timer_signal(const struct ipc_ev_signal *e)
+{
+	if (e->sflags & IPC_SIGF_PRIV)
+		return e->sig == SIGALRM || e->sig == SIGVTALRM || e->sig == SIGPROF ||
+		       e->sig == SIGXCPU;
+	return e->code == SI_TIMER && !(e->sflags & IPC_SIGF_NOINFO);
+}
+
+/* A child's news to its parent (or tracer): exited, killed, stopped, continued. */
+static __always_inline bool child_notice(const struct ipc_ev_signal *e, struct task_struct *cur)
+{
+	if (e->sflags & (IPC_SIGF_NOINFO | IPC_SIGF_PRIV) || e->code < CLD_EXITED ||
+	    e->code > CLD_CONTINUED)
+		return false;
+	return cur->real_parent->tgid == e->target_pid || cur->parent->tgid == e->target_pid;
+}
+
+/* Whom a signal is credited to: the record's pid, tid and comm. */
+enum sig_credit {
+	CREDIT_SENDER,		/* the running task sent it with a syscall */
+	CREDIT_CAUSE,		/* the kernel sent it for the running task (SIGCHLD, SIGPIPE...) */
+	CREDIT_OWNER,		/* a timer of the target's process */
+	CREDIT_KERNEL,		/* nobody to name: an interrupt, a kernel thread */
+};
+
+/*
+ * The running task is the sender only when it acts for itself inside a
+ * signal-sending syscall and the code is one a sender gives (SI_USER,
+ * SI_TKILL, SI_QUEUE...: <= 0), whether ipctrace traces it or not.  The
+ * kernel sends everything else: for a timer's owner, for the child whose
+ * news a SIGCHLD is, for the running task when it acts for itself (a
+ * writer's SIGPIPE, a fault, an mq notification), or for nobody we can
+ * name (an interrupt, a kernel thread).
+ */
+static __always_inline enum sig_credit sig_credit(void *ctx, struct ipc_ev_signal *e,
+						   struct task_struct *cur)
+{
+	__s64 nr;
+	bool acts = task_acts(ctx, cur, &nr);
+
+	if (acts && e->code <= 0 && !(e->sflags & (IPC_SIGF_NOINFO | IPC_SIGF_PRIV)) &&
+	    (__u64)nr < IPC_SC_TABLE_SIZE && sys_sends_signal(sc_table[nr])) {
+		e->sflags |= IPC_SIGF_IN_SEND;
+		return CREDIT_SENDER;
+	}
+	e->hdr.flags |= IPC_EVF_KERNEL;
+	if (child_notice(e, cur))
+		return CREDIT_CAUSE;
+	if (!acts)
+		e->sflags |= IPC_SIGF_IRQ;
+	if (timer_signal(e))
+		return CREDIT_OWNER;
+	return acts ? CREDIT_CAUSE : CREDIT_KERNEL;
+}
+
+/* The record names the process credited: the running task, the target, or the kernel (0). */
+static __always_inline bool sig_credit_apply(struct ipc_ev_signal *e, enum sig_credit credit,
+					     __u64 pid_tgid)
+{
+	switch (credit) {
+	case CREDIT_OWNER:
+		e->hdr.pid = e->target_pid;
+		e->hdr.tid = e->target_tid;
+		__builtin_memcpy(e->hdr.comm, e->target_comm, sizeof(e->hdr.comm));
+		return tgid_wanted(e->target_pid);
+	case CREDIT_KERNEL:
+		e->hdr.pid = 0;
+		e->hdr.tid = 0;
+		__builtin_memset(e->hdr.comm, 0, sizeof(e->hdr.comm));
+		__builtin_memcpy(e->hdr.comm, "kernel", 6);
+		return false;
+	default:
+		return proc_wanted(pid_tgid);
+	}
+}
+
+static __always_inline int on_signal_generate(void *ctx, int sig, struct kernel_siginfo *info,
 					      struct task_struct *task, int group, int result)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgt = BPF_CORE_READ(task, tgid);
 	struct ipc_ev_signal *e;
-	bool sender = proc_wanted(pid_tgid);
+	enum sig_credit credit;
+	bool credited;
 
-	if (!family_on(IPC_FAM_SIGNAL) || (!sender && !tgid_wanted(tgt)))
+	if (!family_on(IPC_FAM_SIGNAL) ||
+	    (!proc_wanted(pid_tgid) && !tgid_wanted(BPF_CORE_READ(task, tgid))))
 		return 0;
 	e = ev_reserve(sizeof(*e));
 	if (!e)
@@ -146,20 +272,23 @@ static __always_inline int on_signal_generate(int sig, struct kernel_siginfo *in
 	hdr_fill(&e->hdr, IPC_REC_SIGNAL, IPC_OP_SIGNAL_GENERATE, IPC_SYS_HOOK_SIGNAL_GENERATE,
 		 pid_tgid, bpf_ktime_get_ns(), 0, 0);
 	__builtin_memset(&e->sig, 0, sizeof(*e) - sizeof(e->hdr));
-	if (!sender)
-		e->hdr.flags |= IPC_EVF_PEER;
 	e->sig = sig;
-	e->target_pid = tgt;
+	e->target_pid = BPF_CORE_READ(task, tgid);
 	e->target_tid = BPF_CORE_READ(task, pid);
 	e->result = result;
 	if (group)
 		e->sflags |= IPC_SIGF_GROUP;
 	siginfo_fill(e, info);
-	if (in_send_syscall())
-		e->sflags |= IPC_SIGF_IN_SEND;
-	else
-		e->hdr.flags |= IPC_EVF_KERNEL;
 	BPF_CORE_READ_STR_INTO(&e->target_comm, task, comm);
+	credit = sig_credit(ctx, e, bpf_get_current_task_btf());
+	credited = sig_credit_apply(e, credit, pid_tgid);
+	/* reported when the process credited or the target is traced: not for a bystander */
+	if (!credited && !tgid_wanted(e->target_pid)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	if (!credited && credit != CREDIT_KERNEL)
+		e->hdr.flags |= IPC_EVF_PEER;
 	ev_submit(e);
 	return 0;
 }

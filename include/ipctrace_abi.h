@@ -218,12 +218,17 @@ enum ipc_sig_result {
 #define IPC_SIGF_GROUP		(1u << 0)	/* sent to the whole process */
 #define IPC_SIGF_NOINFO		(1u << 1)	/* kernel passed SEND_SIG_NOINFO */
 #define IPC_SIGF_PRIV		(1u << 2)	/* kernel passed SEND_SIG_PRIV */
-#define IPC_SIGF_IN_SEND	(1u << 3)	/* generated inside a signal-sending syscall */
+#define IPC_SIGF_IN_SEND	(1u << 3)	/* generated inside the sender's signal-sending
+						 * syscall: hdr is the sender */
+#define IPC_SIGF_IRQ		(1u << 4)	/* generated in interrupt context: the task
+						 * on the CPU had no part in it */
 
 /*
  * Signals.  send: pid/tid are the sender, target_* the syscall's target as
- * given (may be <= 0 for process groups).  generate: pid/tid the current
- * task (sender for syscalls), target_* the task that gets it.  deliver:
+ * given (may be <= 0 for process groups).  generate: pid/tid the process
+ * credited: the sender (IPC_SIGF_IN_SEND), or with IPC_EVF_KERNEL the task
+ * the kernel acted for (an exiting child, a timer's owner), 0 for none;
+ * target_* the task that gets it.  deliver:
  * pid/tid the receiver, target_* the receiver too.
  */
 struct ipc_ev_signal {

@@ -142,9 +142,14 @@ bool summary__is_op(const struct ipc_hdr *h)
 {
 	if (!rec_is_event(h) || (ipc_op_flags(h->op) & OPF_PROC))
 		return false;
-	/* a send syscall is the operation; generate repeats it (kernel ones aside) */
+	/*
+	 * A traced sender's syscall is the operation, which generate repeats;
+	 * generate is the only record of what the kernel sends (credited to
+	 * the process it acted for; pid 0, no process, when none) and of what
+	 * an untraced sender sends.
+	 */
 	if (h->op == IPC_OP_SIGNAL_GENERATE)
-		return h->flags & IPC_EVF_KERNEL;
+		return h->pid && (h->flags & (IPC_EVF_KERNEL | IPC_EVF_PEER));
 	return true;
 }
 

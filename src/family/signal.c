@@ -88,6 +88,8 @@ static void text_signal(struct sbuf *b, const struct fmt_ctx *c, const struct ip
 		sb_printf(b, " result=%d", s->result);
 	if (s->hdr.flags & IPC_EVF_KERNEL)
 		sb_puts(b, " kernel");
+	if (s->sflags & IPC_SIGF_IRQ)
+		sb_puts(b, " irq");
 }
 
 static void json_signal(struct jw *w, const struct fmt_ctx *c, const struct ipc_ev_signal *e)
@@ -111,6 +113,8 @@ static void json_signal(struct jw *w, const struct fmt_ctx *c, const struct ipc_
 	}
 	if (e->hdr.flags & IPC_EVF_KERNEL)
 		jw__kv_bool(w, "kernel", true);
+	if (e->sflags & IPC_SIGF_IRQ)
+		jw__kv_bool(w, "irq", true);
 	if (op == IPC_OP_SIGNAL_DELIVER)
 		jw__kv_str(w, "handler", handler_str(s, sizeof(s), e->handler));
 }

@@ -1060,6 +1060,23 @@ static void test_signal_generate_deliver(void **state)
 	expect_text(&s, "0.003000 cat[401/401] signal_generate SIGCHLD -> 400 (sh) "
 		    "code=CLD_EXITED result=9 kernel");
 
+	/* An interrupt raised it and nobody can be named: the kernel, pid 0. */
+	sig_ev(&s, IPC_OP_SIGNAL_GENERATE, IPC_SYS_HOOK_SIGNAL_GENERATE, 29, 400, 400, "sh");
+	snprintf(s.hdr.comm, sizeof(s.hdr.comm), "kernel");
+	s.hdr.pid = s.hdr.tid = 0;
+	s.hdr.flags = IPC_EVF_KERNEL;
+	s.sflags = IPC_SIGF_PRIV | IPC_SIGF_IRQ;
+	s.code = 0x80;
+	s.result = IPC_SIG_DELIVERED;
+	expect_text(&s, "0.003000 kernel[0/0] signal_generate SIGIO -> 400 (sh) "
+		    "code=SI_KERNEL result=delivered kernel irq");
+	expect_json(&s, "{\"ts_ns\":1003000000,\"pid\":0,\"tid\":0,\"comm\":\"kernel\","
+		    "\"op\":\"signal_generate\",\"obj\":\"SIGIO -> 400\",\"ret\":0,"
+		    "\"sys\":\"signal_generate\",\"sig\":\"SIGIO\",\"signo\":29,"
+		    "\"code\":\"SI_KERNEL\",\"target_pid\":400,\"target_tid\":400,"
+		    "\"target_comm\":\"sh\",\"result\":\"delivered\",\"kernel\":true,"
+		    "\"irq\":true}");
+
 	sig_ev(&s, IPC_OP_SIGNAL_DELIVER, IPC_SYS_HOOK_SIGNAL_DELIVER, 15, 200, 200, "ping");
 	s.handler = 0x55d0c0a01234;
 	expect_text(&s, "0.003000 ping[200/200] signal_deliver SIGTERM -> 200 code=SI_USER "

@@ -163,6 +163,8 @@ int run_exit_early(const struct wk_opts *o);
 int run_sem(const struct wk_opts *o);
 int run_signal_pingpong(const struct wk_opts *o);
 int run_signal_star(const struct wk_opts *o);
+int run_signal_wait(const struct wk_opts *o);
+int run_timer_signal(const struct wk_opts *o);
 int run_idle(const struct wk_opts *o);
 
 /* Lock objects the tests find by name (symbol table) or by the reported address. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Signal scenarios: signal-pingpong, signal-star.
+ * Signal scenarios: signal-pingpong, signal-star, signal-wait, timer-signal.
  *
  * Standard signals do not queue: a second SIGUSR2 sent while one is pending
  * is lost.  So the signals are blocked before fork (no early delivery, no
@@ -12,11 +12,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipcwork.h"
@@ -198,5 +201,141 @@ int run_signal_star(const struct wk_opts *o)
 	     o->clients, o->count * o->clients, o->count * o->clients, o->clients, method(o),
 	     (unsigned long long)(now_ns() - t0));
 	free(kids);
+	return 0;
+}
+
+/*
+ * signal-wait: a process that only receives.  It blocks SIGUSR1, SIGUSR2 and
+ * SIGCONT, says it is ready, and takes COUNT SIGUSR1 with sigwaitinfo(2),
+ * printing the sender the kernel gives for each.  Someone else sends them:
+ * a shell's kill, any process the trace does not cover.  SIGUSR2 ends it
+ * early; a SIGSTOP/SIGCONT pair may come in between (SIGCONT is taken too).
+ */
+int run_signal_wait(const struct wk_opts *o)
+{
+	static const int sigs[] = { SIGUSR1, SIGUSR2, SIGCONT };
+	unsigned long got = 0, conts = 0;
+	pid_t last = 0;
+	siginfo_t si;
+	sigset_t set;
+	uint64_t t0;
+
+	self_role("receiver", -1);
+	sig_setup(o, sigs, 3);
+	info(NULL, "sig_recv=%d count=%lu", SIGUSR1, o->count);
+	t0 = gate_open(o, 0);
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	while (got < o->count) {
+		if (sigwaitinfo(&set, &si) < 0) {
+			if (errno == EINTR)
+				continue;
+			fail(errno, "wait for signals");
+		}
+		if (si.si_signo == SIGUSR2)
+			break;
+		if (si.si_signo == SIGCONT) {
+			conts++;
+			continue;
+		}
+		got++;
+		info("received", "sig=%d from=%d code=%d n=%lu", si.si_signo, (int)si.si_pid,
+		     si.si_code, got);
+		last = si.si_pid;
+	}
+	info("done", "received=%lu conts=%lu last_from=%d elapsed_ns=%llu", got, conts, (int)last,
+	     (unsigned long long)(now_ns() - t0));
+	return 0;
+}
+
+/* timer-signal's bystander: on the owner's CPU all the time, until killed. */
+static int bystander(const struct wk_opts *o, void *arg)
+{
+	info(NULL, "cpu=%d", sched_getcpu());
+	gate_pass(o);
+	alarm(0);		/* spins until its parent kills it */
+	for (;;)
+		spin_us(1000);
+	return 0;
+}
+
+/* One expiry of each timer, armed one-shot: every signal generated is one taken. */
+static void timer_round(timer_t tid, const sigset_t *set, unsigned long *ptimer,
+			unsigned long *palarm, uint64_t deadline)
+{
+	struct itimerspec its = { .it_value = { .tv_nsec = 1000000 } };
+	struct itimerval itv = { .it_value = { .tv_usec = 1500 } };
+	struct timespec slice = { .tv_sec = 1 };
+	bool t = false, a = false;
+	siginfo_t si;
+
+	if (timer_settime(tid, 0, &its, NULL) || setitimer(ITIMER_REAL, &itv, NULL))
+		fail(errno, "arm the timers");
+	while (!t || !a) {
+		int sig = sigtimedwait(set, &si, &slice);
+
+		if (sig < 0 && errno != EAGAIN && errno != EINTR)
+			fail(errno, "wait for the timers");
+		if (now_ns() > deadline)
+			fail(0, "wait for the timers: timed out");
+		if (sig == SIGUSR1) {
+			t = true;
+			*ptimer += 1 + si.si_overrun;
+		} else if (sig == SIGALRM) {
+			a = true;
+			(*palarm)++;
+		}
+	}
+}
+
+/*
+ * timer-signal: a POSIX timer (SIGUSR1, SI_TIMER) and an interval timer
+ * (SIGALRM) fire COUNT times each for a process that sleeps in
+ * sigtimedwait(2), while its child, the bystander, spins on the same CPU:
+ * the timer interrupt finds the bystander running.  Both timers are
+ * one-shot and re-armed once their signal is in, so every signal the kernel
+ * generates is taken.  Then the owner kills the bystander.  The owner's
+ * timeout is its own deadline here: alarm(2) would share the interval timer.
+ */
+int run_timer_signal(const struct wk_opts *o)
+{
+	static const int sigs[] = { SIGUSR1, SIGALRM };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	unsigned long timer_sigs = 0, alarms = 0, i;
+	uint64_t t0, deadline;
+	cpu_set_t cpus;
+	timer_t tid;
+	sigset_t set;
+	pid_t by;
+	int cpu = sched_getcpu(), status;
+
+	self_role("owner", -1);
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		fail(errno, "pin to cpu %d", cpu);
+	sig_setup(o, sigs, 2);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &tid))
+		fail(errno, "create a POSIX timer");
+	by = proc_spawn("bystander", -1, bystander, o, NULL);
+	info(NULL, "bystander=%d cpu=%d timer_sig=%d alarm_sig=%d count=%lu", (int)by, cpu,
+	     SIGUSR1, SIGALRM, o->count);
+	t0 = gate_open(o, 1);
+	deadline = t0 + o->timeout_s * NSEC_PER_SEC;
+	alarm(0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGALRM);
+	for (i = 0; i < o->count; i++)
+		timer_round(tid, &set, &timer_sigs, &alarms, deadline);
+	timer_delete(tid);
+	alarm(o->timeout_s);
+	sig_send(by, SIGKILL);
+	status = proc_reap(by);
+	info("done", "timer_received=%lu alarm_received=%lu bystander=%d killed=%d cpu=%d "
+	     "elapsed_ns=%llu", timer_sigs, alarms, (int)by,
+	     WIFSIGNALED(status) ? WTERMSIG(status) : 0, cpu,
+	     (unsigned long long)(now_ns() - t0));
 	return 0;
 }

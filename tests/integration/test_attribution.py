@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""Who did it: the right process credited for signals (an untraced sender, a
+timer while another process runs), connections made before the traced side
+accepts, shared locks, hold modes, existing process trees, the traced
+command's writes to ipctrace's own output, the span of a recording."""
+import json
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+
+import ipct
+
+
+class Tracer:
+    """ipctrace ARGS in the background; started() returns once the probes are attached."""
+
+    def __init__(self, args):
+        self.err = tempfile.NamedTemporaryFile("w+", prefix="ipctrace-", suffix=".err")
+        self.proc = subprocess.Popen([ipct.IPCTRACE, "-v"] + list(args), stdout=subprocess.PIPE,
+                                     stderr=self.err, text=True)
+        deadline = time.time() + 30
+        while "ipctrace: tracing " not in self.stderr():
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.proc.kill()
+                raise AssertionError(f"ipctrace did not start: {self.stderr()}")
+            time.sleep(0.05)
+
+    def stderr(self):
+        self.err.seek(0)
+        return self.err.read()
+
+    def finish(self, timeout=60):
+        out, _ = self.proc.communicate(timeout=timeout)
+        return self.proc.returncode, out, self.stderr()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def signal_events(run, sig, target=None):
+    return [e for e in run.events if e["op"] == "signal_generate" and e["sig"] == sig and
+            (target is None or e["target_pid"] == target)]
+
+
+class Signals(unittest.TestCase):
+    def test_untraced_sender_credited(self):
+        """A shell's kill -USR1, -STOP, -CONT to a traced process: the shell sent them."""
+        n = 3
+        w = ipct.Workload(["signal-wait", str(n)])
+        t = None
+        try:
+            pid = w.pid(role="receiver")
+            with tempfile.TemporaryDirectory() as d:
+                graph = os.path.join(d, "g.json")
+                t = Tracer(["--json", "--no-stacks", "--graph", f"json={graph}", "-p", str(pid)])
+                w.go()
+                script = ("echo $$; kill -STOP {p}; kill -CONT {p}; "
+                          "for i in $(seq {n}); do kill -USR1 {p}; sleep 0.2; done").format(
+                              p=pid, n=n)
+                sh = ipct.run(["sh", "-c", script])
+                self.assertEqual(sh.returncode, 0, sh.stderr)
+                sender = int(sh.stdout.split()[0])
+                self.assertEqual(w.wait(), 0)
+                rc, out, err = t.finish()
+                self.assertEqual(rc, 0, err)
+                with open(graph) as f:
+                    g = json.load(f)
+        finally:
+            w.kill()
+            if t:
+                t.kill()
+        run = ipct.Run(t.proc, out, err, w.info)
+        done = run.work(event="done", role="receiver")
+        self.assertEqual(int(done["received"]), n)
+        # the receiver says who sent each one: the shell
+        for i in range(1, n + 1):
+            self.assertEqual(int(run.work(event="received", n=i)["from"]), sender)
+        for sig, count in (("SIGUSR1", n), ("SIGSTOP", 1), ("SIGCONT", 1)):
+            evs = signal_events(run, sig, pid)
+            self.assertEqual(len(evs), count, evs)
+            for e in evs:
+                self.assertEqual((e["pid"], e["comm"], e["code"]), (sender, "sh", "SI_USER"), e)
+                self.assertTrue(e.get("peer_side"), e)
+                self.assertNotIn("kernel", e)
+                self.assertNotIn("irq", e)
+        edges = {(e["src"], e["dst"], e["signal"]): e for e in g["edges"] if e["mech"] == "signal"}
+        usr1 = edges[(f"pid:{sender}", f"pid:{pid}", "SIGUSR1")]
+        self.assertEqual((usr1["ops"], usr1["msgs"]), (n, n))
+        self.assertIn((f"pid:{sender}", f"pid:{pid}", "SIGSTOP"), edges)
+        self.assertIn((f"pid:{sender}", f"pid:{pid}", "SIGCONT"), edges)
+        self.assertFalse([k for k in edges if k[0] == "kernel" and k[1] == f"pid:{pid}"],
+                         edges.keys())
+        shnode = [x for x in g["nodes"] if x["id"] == f"pid:{sender}"][0]
+        self.assertEqual((shnode["comm"], shnode["traced"]), ("sh", False))
+        # and the summary counts the shell's signals as its operations
+        procs = {p["pid"]: p for p in run.summary["processes"]}
+        self.assertEqual(procs[sender]["ops"], n + 2)
+
+    def test_timer_signal_not_credited_to_bystander(self):
+        """Timer signals fire while a busy child is on the CPU: the timer's owner gets them."""
+        n = 40
+        r = ipct.trace_cmd(["--json", "--no-stacks"], ["timer-signal", str(n)])
+        self.assertEqual(r.returncode, 0, r)
+        done = r.work(event="done", role="owner")
+        owner, by = int(done["pid"]), int(done["bystander"])
+        self.assertEqual((int(done["timer_received"]), int(done["alarm_received"])), (n, n))
+        for sig, code in (("SIGUSR1", "SI_TIMER"), ("SIGALRM", "SI_KERNEL")):
+            evs = signal_events(r, sig, owner)
+            self.assertEqual(len(evs), n)
+            for e in evs:
+                self.assertEqual((e["pid"], e["tid"], e["code"], e["result"]),
+                                 (owner, owner, code, "delivered"), e)
+                self.assertTrue(e.get("kernel"), e)
+            # the interrupt found someone else on the CPU (the bystander, mostly)
+            self.assertTrue(all(e.get("irq") for e in evs), evs)
+        # nothing is credited to the bystander but the SIGCHLD of its own death
+        mine = [e for e in r.events if e["op"] in ("signal_send", "signal_generate") and
+                e["pid"] == by]
+        self.assertEqual([(e["op"], e["sig"], e["code"]) for e in mine],
+                         [("signal_generate", "SIGCHLD", "CLD_KILLED")])
+        kill = signal_events(r, "SIGKILL", by)
+        self.assertEqual([(e["pid"], e["code"]) for e in kill], [(owner, "SI_USER")])
+        # its operations: the SIGKILL delivered to it and that SIGCHLD
+        procs = {p["pid"]: p["ops"] for p in r.summary["processes"]}
+        self.assertEqual(procs.get(by), 2, procs)
+
+
+if __name__ == "__main__":
+    unittest.main()
