@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "analysis/summary.h"
 #include "decode/decode.h"
@@ -105,6 +106,61 @@ static struct proc_row *proc_row(struct summary *s, uint32_t pid)
 	return ktab__get(&s->procs, &pid, NULL);
 }
 
+static void obj_add_pid(struct obj_row *row, uint32_t pid);
+
+static void counters_add(struct summary_counters *to, const struct summary_counters *from)
+{
+	to->ops += from->ops;
+	to->bytes += from->bytes;
+	to->errors += from->errors;
+	to->blocked_ops += from->blocked_ops;
+	to->blocked_ns += from->blocked_ns;
+	if (from->max_blocked_ns > to->max_blocked_ns)
+		to->max_blocked_ns = from->max_blocked_ns;
+}
+
+/* A stream socket's connection: both ends known (unix), or the remote address (TCP). */
+static bool is_connection(const struct ipc_obj *o)
+{
+	if (o->kind == IPC_OBJ_UNIX)
+		return o->peer_ino && (o->sock_type == SOCK_STREAM || o->sock_type == SOCK_SEQPACKET);
+	return o->kind == IPC_OBJ_TCP && o->rport;
+}
+
+/*
+ * A connection seen for the first time: its sockets may have rows of their
+ * own from before it existed (socket(), connect() ahead of the accept).
+ * The connection's row takes them over, as the graph does with its nodes,
+ * so that one connection is one row.  Returns the connection's row.
+ */
+static struct obj_row *adopt_sockets(struct summary *s, struct obj_row *row,
+				     const struct ipc_obj *o)
+{
+	uint64_t inos[2] = { o->ino, o->kind == IPC_OBJ_UNIX ? o->peer_ino : 0 };
+	struct objkey k = row->key;
+
+	for (int i = 0; i < 2; i++) {
+		struct ipc_obj alone = { .kind = o->kind, .sock_type = o->sock_type, .ino = inos[i] };
+		struct obj_row *old;
+		struct objkey lk;
+
+		if (!inos[i] || objkey__from_obj(&alone, &lk) || !(old = ktab__find(&s->objs, &lk)) ||
+		    old == row)
+			continue;
+		counters_add(&row->tot, &old->tot);
+		counters_add(&row->cur, &old->cur);
+		for (uint32_t p = 0; p < old->nr_pids && p < OBJ_PIDS; p++)
+			obj_add_pid(row, old->pids[p]);
+		if (!row->name[0])
+			memcpy(row->name, old->name, sizeof(row->name));
+		/* the last row (maybe this one) moves into the old one's place */
+		if (ktab__remove(&s->objs, ktab__index(&s->objs, old)))
+			break;
+		row = ktab__find(&s->objs, &k);
+	}
+	return row;
+}
+
 static struct obj_row *obj_row(struct summary *s, const struct objkey *k, const struct ipc_hdr *h)
 {
 	const struct ipc_obj *sample = ipc_rec_obj(h);
@@ -117,6 +173,10 @@ static struct obj_row *obj_row(struct summary *s, const struct objkey *k, const 
 		return NULL;
 	if (created && sample)
 		row->sample = *sample;
+	if (created && sample && is_connection(sample))
+		row = adopt_sockets(s, row, sample);
+	if (!row)
+		return NULL;
 	if (name && name[0] && !row->name[0])
 		snprintf(row->name, sizeof(row->name), "%s", name);
 	/* a socket is named by its first event: keep the address it got later */

@@ -127,9 +127,18 @@ static const char *sock_family(const struct ipc_ev_fd *e)
 	return ipc_af_name(e->arg ? e->arg : e->obj.family);
 }
 
+/* socketpair's second end: its socket alone (the pair itself is the event's object). */
+static const struct ipc_obj *pair_end(const struct ipc_obj *o, struct ipc_obj *end)
+{
+	*end = *o;
+	end->peer_ino = 0;
+	return end;
+}
+
 static void text_sock_new(struct sbuf *b, const struct ipc_ev_fd *e)
 {
 	const char *af = sock_family(e);
+	struct ipc_obj end;
 	char tmp[64];
 
 	if (e->hdr.op == IPC_OP_SOCK_PAIR) {
@@ -137,7 +146,7 @@ static void text_sock_new(struct sbuf *b, const struct ipc_ev_fd *e)
 			sb_printf(b, " fds=[%d,%d]", e->fd, e->fd2);
 		if (e->obj2.kind) {
 			sb_puts(b, " pair=");
-			fmt_sb_obj(b, &e->obj2, NULL);
+			fmt_sb_obj(b, pair_end(&e->obj2, &end), NULL);
 		}
 	} else if (e->hdr.ret >= 0) {
 		sb_printf(b, " fd=%d", e->fd);
@@ -253,6 +262,7 @@ static void json_fd_pair(struct jw *w, const struct ipc_ev_fd *e)
 static void json_fd_sock(struct jw *w, const struct ipc_ev_fd *e)
 {
 	const struct ipc_obj *o = &e->obj;
+	struct ipc_obj end;
 	const char *how = ipc_shutdown_how_name(e->arg);
 	char s[64];
 
@@ -262,8 +272,10 @@ static void json_fd_sock(struct jw *w, const struct ipc_ev_fd *e)
 		jw__kv_str(w, "sock_type", sock_type_str(s, sizeof(s), e->arg2));
 	if (e->hdr.op == IPC_OP_SOCK_ACCEPT)
 		jw__kv_s64(w, "listen_fd", e->fd2);
-	if ((e->hdr.op == IPC_OP_SOCK_ACCEPT || e->hdr.op == IPC_OP_SOCK_PAIR) && e->obj2.kind)
+	if (e->hdr.op == IPC_OP_SOCK_ACCEPT && e->obj2.kind)
 		fmt_json_obj(w, "obj2", &e->obj2);
+	if (e->hdr.op == IPC_OP_SOCK_PAIR && e->obj2.kind)
+		fmt_json_obj(w, "obj2", pair_end(&e->obj2, &end));
 	if (e->hdr.op == IPC_OP_SOCK_LISTEN)
 		jw__kv_u64(w, "backlog", e->arg);
 	if (e->hdr.op == IPC_OP_SOCK_SHUTDOWN) {

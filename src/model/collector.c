@@ -13,6 +13,7 @@
 #include "lib/strtab.h"
 #include "lib/vec.h"
 #include "model/collector.h"
+#include "model/conns.h"
 #include "model/proctab.h"
 #include "model/syms.h"
 
@@ -27,6 +28,7 @@ struct stack_ref {
 struct collector {
 	struct strtab *names;
 	struct proctab *procs;
+	struct conns *conns;		/* unix connections, for sockets whose peer closed */
 	struct syms *syms;
 	struct ktab stacks;		/* struct stack_ref by stack id */
 	struct vec stack_ips;		/* uint64_t frames, stacks back to back */
@@ -58,6 +60,9 @@ struct collector *collector__new(void)
 	if (ktab__init(&c->stacks, sizeof(struct stack_ref), sizeof(int32_t),
 		       offsetof(struct stack_ref, id)))
 		goto err_free;
+	c->conns = conns__new(0);
+	if (!c->conns)
+		goto err_free;
 	return c;
 
 err_free:
@@ -75,6 +80,7 @@ void collector__free(struct collector *c)
 		if (c->sinks[i]->ops->free)
 			c->sinks[i]->ops->free(c->sinks[i]);
 	syms__free(c->syms);
+	conns__free(c->conns);
 	ktab__release(&c->stacks);
 	vec__release(&c->stack_ips);
 	proctab__free(c->procs);
@@ -167,8 +173,61 @@ static int model_update(struct collector *c, const struct ipc_hdr *h, size_t len
 	return 0;
 }
 
+/* The objects a record describes (at most two), or 0 for none. */
+static int rec_objs(struct ipc_hdr *h, struct ipc_obj **objs)
+{
+	switch (h->type) {
+	case IPC_REC_IO:
+		objs[0] = &((struct ipc_ev_io *)h)->obj;
+		return 1;
+	case IPC_REC_FD:
+		objs[0] = &((struct ipc_ev_fd *)h)->obj;
+		objs[1] = &((struct ipc_ev_fd *)h)->obj2;
+		return 2;
+	case IPC_REC_FDSNAP:
+		objs[0] = &((struct ipc_rec_fdsnap *)h)->obj;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A unix socket whose peer has closed shows alone in the kernel's records:
+ * give it back its peer, so that the connection keeps its name.  Returns
+ * rec, or buf holding a corrected copy.  -ENOMEM aside, never fails.
+ */
+static const void *conns_fix(struct collector *c, const void *rec, size_t len, void *buf,
+			     size_t buf_len)
+{
+	struct ipc_obj *objs[2];
+	uint64_t peer[2] = { 0, 0 };
+	int n = rec_objs((struct ipc_hdr *)rec, objs), fix = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (objs[i]->kind != IPC_OBJ_UNIX)
+			continue;
+		conns__learn(c->conns, objs[i]);	/* ENOMEM: a name less kept */
+		peer[i] = conns__lost_peer(c->conns, objs[i]);
+		fix |= peer[i] != 0;
+	}
+	if (!fix || len > buf_len)
+		return rec;
+	memcpy(buf, rec, len);
+	n = rec_objs(buf, objs);
+	for (int i = 0; i < n; i++)
+		if (peer[i])
+			objs[i]->peer_ino = peer[i];
+	return buf;
+}
+
 int collector__push(struct collector *c, const void *rec, size_t len)
 {
+	union {
+		struct ipc_ev_io io;
+		struct ipc_ev_fd fd;
+		struct ipc_rec_fdsnap snap;
+	} fixed;
 	const struct ipc_hdr *h = rec;
 	char why[128];
 	int err;
@@ -180,6 +239,7 @@ int collector__push(struct collector *c, const void *rec, size_t len)
 		return 0;
 	}
 	c->stats.records++;
+	h = conns_fix(c, rec, len, &fixed, sizeof(fixed));
 	err = model_update(c, h, len);
 	if (err)
 		return err;

@@ -57,13 +57,13 @@ int objkey__from_rec(const struct ipc_hdr *rec, struct objkey *k)
 	return objkey__from_obj(o, k);
 }
 
-static void canonical(const struct objkey *k, const struct ipc_obj *in, struct ipc_obj *out)
+void objkey__orient(const struct ipc_obj *in, struct ipc_obj *out)
 {
 	*out = *in;
-	if (k->kind == IPC_OBJ_UNIX && in->peer_ino && in->peer_ino < in->ino) {
+	if (in->kind == IPC_OBJ_UNIX && in->peer_ino && in->peer_ino < in->ino) {
 		out->ino = in->peer_ino;
 		out->peer_ino = in->ino;
-	} else if ((k->kind == IPC_OBJ_TCP || k->kind == IPC_OBJ_UDP) && in->rport &&
+	} else if ((in->kind == IPC_OBJ_TCP || in->kind == IPC_OBJ_UDP) && in->rport &&
 		   ipc_endpoint(in, in->raddr, in->rport) < ipc_endpoint(in, in->laddr, in->lport)) {
 		memcpy(out->laddr, in->raddr, 16);
 		memcpy(out->raddr, in->laddr, 16);
@@ -97,7 +97,8 @@ size_t objkey__format(char *buf, size_t len, const struct objkey *k,
 				k->kind == IPC_OBJ_UDP ? "udp" : "inet",
 				(unsigned long long)sample->ino);
 	if (sample) {
-		canonical(k, sample, &o);
+		objkey__orient(sample, &o);
+		o.kind = k->kind;
 	} else {
 		o.ino = k->a;
 		o.dev = k->b;

@@ -41,5 +41,11 @@ int objkey__from_rec(const struct ipc_hdr *rec, struct objkey *k);
 size_t objkey__format(char *buf, size_t len, const struct objkey *k,
 		      const struct ipc_obj *sample, const char *name);
 
+/*
+ * o oriented the canonical way: a unix connection with the lower inode
+ * first, an inet connection with the lower endpoint first (the other kinds
+ * unchanged), so that both ends of one connection spell it the same.
+ */
+void objkey__orient(const struct ipc_obj *in, struct ipc_obj *out);
 
 #endif /* IPCTRACE_OBJKEY_H */

@@ -25,6 +25,7 @@
 #include "decode/records.h"
 #include "lib/json.h"
 #include "lib/sbuf.h"
+#include "model/objkey.h"
 #include "model/proctab.h"
 #include "output/format.h"
 #include "output/format_int.h"
@@ -114,8 +115,13 @@ static void sb_inet_obj(struct sbuf *b, const struct ipc_obj *o)
 	}
 }
 
-void fmt_sb_obj(struct sbuf *b, const struct ipc_obj *o, const char *name)
+void fmt_sb_obj(struct sbuf *b, const struct ipc_obj *in, const char *name)
 {
+	struct ipc_obj oriented;
+	const struct ipc_obj *o = &oriented;
+
+	/* a connection is spelt the same from both ends, as the summary and graph name it */
+	objkey__orient(in, &oriented);
 	switch (o->kind) {
 	case IPC_OBJ_PIPE:
 		sb_printf(b, "pipe:[%" PRIu64 "]", (uint64_t)o->ino);

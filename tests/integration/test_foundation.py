@@ -8,6 +8,12 @@ import unittest
 import ipct
 
 
+def unix_conn(a, b):
+    """A unix connection's id: both socket inodes, the lower first."""
+    a, b = int(a), int(b)
+    return f"unix:[{min(a, b)}]->[{max(a, b)}]"
+
+
 class Foundation(unittest.TestCase):
     def trace(self, *workload, args=("--json",)):
         r = ipct.trace_cmd(args, workload)
@@ -71,12 +77,14 @@ class Foundation(unittest.TestCase):
         self.assertEqual(parent["peer_ino"], b)
         pair = r.ops("sock_pair", pid=p)
         self.assertEqual(len(pair), 1)
-        ends = {pair[0]["obj"], pair[0]["obj2"]}
-        self.assertEqual(ends, {f"unix:[{a}]->[{b}]", f"unix:[{b}]->[{a}]"})
-        self.assertEqual(len(r.ops("sock_send", pid=p, obj=f"unix:[{a}]->[{b}]")), n)
-        self.assertEqual(len(r.ops("sock_recv", pid=c, obj=f"unix:[{b}]->[{a}]")), n)
-        self.assertEqual(len(r.ops("sock_send", pid=c, obj=f"unix:[{b}]->[{a}]")), n)
-        self.assertEqual(len(r.ops("sock_recv", pid=p, obj=f"unix:[{a}]->[{b}]")), n)
+        # one spelling from both ends, lower inode first, also once the child closed
+        conn = unix_conn(a, b)
+        self.assertEqual((pair[0]["obj"], pair[0]["obj2"]), (conn, f"unix:[{b}]"))
+        self.assertEqual(len(r.ops("sock_send", pid=p, obj=conn)), n)
+        self.assertEqual(len(r.ops("sock_recv", pid=c, obj=conn)), n)
+        self.assertEqual(len(r.ops("sock_send", pid=c, obj=conn)), n)
+        self.assertEqual(len(r.ops("sock_recv", pid=p, obj=conn)), n)
+        self.assertEqual([o["id"] for o in r.summary["objects"]], [conn])
 
     def test_unix_server_clients(self):
         n = 20
@@ -94,10 +102,10 @@ class Foundation(unittest.TestCase):
             served = r.work(event="served", client=i)
             conn, mine = served["conn_ino"], client["sock_ino"]
             msgs = n * (i + 1)
-            sent = r.ops("sock_send", pid=cpid, obj=f"unix:[{mine}]->[{conn}]")
+            sent = r.ops("sock_send", pid=cpid, obj=unix_conn(mine, conn))
             self.assertEqual(len(sent), msgs)
             self.assertEqual(sum(e["bytes"] for e in sent), msgs * 64)
-            got = r.ops("sock_recv", pid=spid, obj=f"unix:[{conn}]->[{mine}]")
+            got = r.ops("sock_recv", pid=spid, obj=unix_conn(mine, conn))
             self.assertEqual(sum(e["bytes"] for e in got), msgs * 64)
             # the kernel's idea of the peer: the client's pid on the server's socket
             self.assertTrue(all(e["peer"]["pid"] == cpid for e in got), got[:1])
@@ -106,7 +114,7 @@ class Foundation(unittest.TestCase):
             self.assertEqual(len(connect), 1)
             self.assertEqual(connect[0]["obj"], f"unix:[{mine}]")
             self.assertEqual(connect[0]["peer"]["pid"], spid)
-            accept = [e for e in accepts if e["obj"] == f"unix:[{conn}]->[{mine}]"]
+            accept = [e for e in accepts if e["obj"] == unix_conn(mine, conn)]
             self.assertEqual(len(accept), 1, accepts)
             self.assertEqual(accept[0]["peer"]["pid"], cpid)
 
@@ -117,11 +125,13 @@ class Foundation(unittest.TestCase):
         client = r.work(event="done", role="client")
         s, c = int(server["pid"]), int(client["pid"])
         port, cport = server["port"], r.work(event="accepted")["client_port"]
-        conn = f"tcp:127.0.0.1:{cport}->127.0.0.1:{port}"
+        # one spelling from both ends: on one address, the lower port first
+        lo, hi = sorted((int(cport), int(port)))
+        conn = f"tcp:127.0.0.1:{lo}->127.0.0.1:{hi}"
         sends = r.ops("sock_send", pid=c, obj=conn)
         self.assertEqual(len(sends), int(client["writes"]))
         self.assertEqual(sum(e["bytes"] for e in sends), n * 64)
-        recvs = r.ops("sock_recv", pid=s, obj=f"tcp:127.0.0.1:{port}->127.0.0.1:{cport}")
+        recvs = r.ops("sock_recv", pid=s, obj=conn)
         self.assertEqual(sum(e["bytes"] for e in recvs), n * 64)
         self.assertEqual(len(recvs), int(server["reads"]))
 

@@ -614,10 +614,10 @@ static void test_fd_socket_setup(void **state)
 	e.arg = AF_UNIX;
 	e.arg2 = SOCK_STREAM;
 	expect_text(&e, "0.010000 app[500/500] sock_pair unix:[10]->[11] fds=[3,4] "
-		    "pair=unix:[11]->[10] family=AF_UNIX type=SOCK_STREAM = 0");
+		    "pair=unix:[11] family=AF_UNIX type=SOCK_STREAM = 0");
 	expect_json(&e, FD_JSON_HEAD "\"op\":\"sock_pair\",\"obj\":\"unix:[10]->[11]\",\"ret\":0,"
 		    "\"sys\":\"socketpair\",\"fds\":[3,4],\"family\":\"AF_UNIX\","
-		    "\"sock_type\":\"SOCK_STREAM\",\"obj2\":\"unix:[11]->[10]\"}");
+		    "\"sock_type\":\"SOCK_STREAM\",\"obj2\":\"unix:[11]\"}");
 
 	fd_ev(&e, IPC_OP_SOCK_BIND, IPC_SYS_BIND, 0);
 	e.obj.kind = IPC_OBJ_UNIX;
@@ -698,10 +698,10 @@ static void test_fd_socket_connect(void **state)
 	set_v6(e.obj.raddr, "::1");
 	e.obj.rport = 5000;
 	e.fd = 3;
-	expect_text(&e, "0.010000 app[500/500] sock_connect tcp:[::1]:40312->[::1]:5000 fd=3 "
+	expect_text(&e, "0.010000 app[500/500] sock_connect tcp:[::1]:5000->[::1]:40312 fd=3 "
 		    "addr=[::1]:5000 = 0");
 	expect_json(&e, FD_JSON_HEAD "\"op\":\"sock_connect\","
-		    "\"obj\":\"tcp:[::1]:40312->[::1]:5000\",\"ret\":0,\"sys\":\"connect\","
+		    "\"obj\":\"tcp:[::1]:5000->[::1]:40312\",\"ret\":0,\"sys\":\"connect\","
 		    "\"fd\":3,\"addr\":\"[::1]:5000\",\"peer\":{\"addr\":\"[::1]:5000\"}}");
 
 	fd_ev(&e, IPC_OP_SOCK_CONNECT, IPC_SYS_CONNECT, 0);
