@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/metrics.h"
+#include "analysis/stalls.h"
 #include "analysis/summary.h"
 #include "decode/decode.h"
 #include "decode/names.h"
@@ -108,6 +109,7 @@ struct pslot {
 struct metrics {
 	struct sink sink;	/* what the collector calls */
 	struct collector *c;
+	struct stalls *stalls;
 	uint32_t top;
 	struct op_count ops[IPC_OP_MAX];
 	struct hist blocked[MF_NR];
@@ -131,6 +133,7 @@ struct metrics *metrics__new(struct collector *c, const struct metrics_opts *opt
 	m->sink.ops = &metrics_sink_ops;
 	m->c = c;
 	m->top = opts && opts->top ? opts->top : METRICS_TOP_DEFAULT;
+	m->stalls = opts ? opts->stalls : NULL;
 	if (m->top > METRICS_TOP_MAX)
 		m->top = METRICS_TOP_MAX;
 	for (size_t i = 0; i < IPC_OP_MAX; i++)
@@ -473,9 +476,23 @@ static void render_procs(const struct metrics *m, struct om *o)
 	om__u64(o, NULL, 0, m->other_procs);
 }
 
+/* Stalls: gauges of the last look at the blocked threads. */
+static void render_stalls(const struct metrics *m, struct om *o)
+{
+	if (!m->stalls)
+		return;
+	om__family(o, "ipctrace_blocked_threads", OM_GAUGE, NULL,
+		   "Traced threads blocked in the last look (the report's BLOCKED NOW).");
+	om__u64(o, NULL, 0, stalls__blocked(m->stalls));
+	om__family(o, "ipctrace_deadlocks", OM_GAUGE, NULL,
+		   "Deadlocks confirmed in the last look (seen twice, nobody woken).");
+	om__u64(o, NULL, 0, stalls__deadlocks(m->stalls));
+}
+
 int metrics__render(const struct metrics *m, struct om *o)
 {
 	render_health(m, o);
+	render_stalls(m, o);
 	render_ops(m, o);
 	render_blocked(m, o);
 	render_procs(m, o);

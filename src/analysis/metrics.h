@@ -34,8 +34,11 @@ struct metrics;
 #define METRICS_TOP_DEFAULT 20
 #define METRICS_TOP_MAX 1000
 
+struct stalls;
+
 struct metrics_opts {
 	uint32_t top;		/* processes with their own series (0: METRICS_TOP_DEFAULT) */
+	struct stalls *stalls;	/* blocked threads and deadlocks of its last look; may be NULL */
 };
 
 /* A metrics sink for collector c.  NULL with errno. */

@@ -87,9 +87,10 @@ static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
  * --metrics-file, --metrics-listen: the metrics sink, then its outputs, which
  * render its snapshot after it takes one.
  */
-static int add_metrics(struct collector *c, const struct env *env)
+static int add_metrics(struct session *ss, const struct env *env)
 {
-	struct metrics_opts mo = { .top = env->metrics_top };
+	struct metrics_opts mo = { .top = env->metrics_top, .stalls = ss->stalls };
+	struct collector *c = ss->c;
 	struct metrics *m;
 	struct mfile *f;
 	struct mhttp *h;
@@ -156,7 +157,7 @@ int session__add_sinks(struct session *ss, const struct env *env, FILE *out)
 	if (!err)
 		err = add_wait_sinks(ss, env, out);
 	if (!err)
-		err = add_metrics(c, env);
+		err = add_metrics(ss, env);
 	return err;
 }
 

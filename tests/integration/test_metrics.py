@@ -17,9 +17,10 @@ import urllib.parse
 import urllib.request
 
 import ipct
+from test_stalls import Hang
 
-# README, Metrics: at most 299 + 4 * (N + 1) series with --metrics-top N
-FIXED_SERIES = 299
+# README, Metrics: at most 301 + 4 * (N + 1) series with --metrics-top N
+FIXED_SERIES = 301
 
 
 def max_series(top):
@@ -141,6 +142,24 @@ class Metrics(unittest.TestCase):
         self.assertGreater(other, 5000)
         print(f"\n  fork-storm: at most {w.most} series in {w.reads} reads "
               f"(bound {max_series(5)})", end=" ")
+
+
+    def test_deadlock_gauges(self):
+        """Two processes each reading the pipe the other should write: the gauges say so."""
+        h = Hang("pipe-cross")
+        self.addCleanup(h.kill)
+        time.sleep(0.2)
+        prom = os.path.join(self.dir, "stall.prom")
+        r = ipct.run([ipct.IPCTRACE, "-q", "-p", str(h.pid), "-d", "2", "-i", "0.3",
+                      "--metrics-file", prom])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = samples(open(prom).read())
+        self.assertEqual(s["ipctrace_deadlocks"], 1)
+        self.assertEqual(s["ipctrace_blocked_threads"], 2)
+        # and nothing of the kind when nobody waits on anybody
+        r = ipct.trace_cmd(["-q", "-i", "0.3", "--metrics-file", prom], ["pipe-pingpong", "500"])
+        s = samples(open(prom).read())
+        self.assertEqual(s["ipctrace_deadlocks"], 0)
 
 
 class Prometheus(unittest.TestCase):
