@@ -8,7 +8,7 @@
 _ipctrace_options='-p --pid -t --tid -f --follow --no-peers --types --no-pipe --no-mq
 --no-futex --no-signal --no-socket --no-sem --no-stacks --locks -e --events -j --json
 -T --timestamp -q --quiet -o --output -i --interval -d --duration --top --graph
---graph-collapse --threads --folded --flame --metrics-file --metrics-listen --metrics-top
+--graph-collapse --threads --folded --flame --timeline --metrics-file --metrics-listen --metrics-top
 --symfs --blocked-min --ringbuf-size -v --verbose
 -h --help -V --version'
 _ipctrace_families='pipe mq futex signal socket sem'
@@ -105,7 +105,7 @@ _ipctrace()
 		COMPREPLY=($(compgen -W 'dot json dot= json=' -- "$cur"))
 		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
 		return ;;
-	-o | --output | --folded | --flame | --metrics-file)
+	-o | --output | --folded | --flame | --timeline | --metrics-file)
 		_ipctrace_files "$cur"
 		return ;;
 	--symfs)

@@ -14,7 +14,9 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 graph=$(mktemp /tmp/ipctrace-demo-XXXXXX.dot)
-"$build/ipctrace" --graph "dot=$graph" -- sh -c "$w unix-server -c 3 20000 & \
+timeline=$(mktemp /tmp/ipctrace-demo-XXXXXX.json)
+"$build/ipctrace" --graph "dot=$graph" --timeline "$timeline" -- sh -c "$w unix-server -c 3 20000 & \
 $w pipeline 50000 & $w mutex -t 4 20000 & $w signal-star 3000 & $w mq -P 2 -C 2 20000 & wait"
 echo
 echo "demo: the IPC graph is in $graph (render it: dot -Tsvg $graph > demo.svg)"
+echo "demo: the timeline is in $timeline (open it in https://ui.perfetto.dev)"

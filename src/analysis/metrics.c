@@ -27,47 +27,26 @@ static const uint64_t blocked_bounds[NR_BOUNDS] = {
 	1000000000, 5000000000ull, 10000000000ull,
 };
 
-/* The family label: the --types families, then the ops outside them. */
-enum mfam {
-	MF_FD = IPC_FAM_NR,
-	MF_PROCESS,
-	MF_LOCK,
-	MF_OTHER,
-	MF_NR
-};
+/* Family labels: ipc_op_group()'s names, indexed for the histograms. */
+#define MF_NR (IPC_FAM_NR + 4)
+static const char *const extra_groups[] = { "fd", "process", "lock", "other" };
 
 static const char *mfam_name(int f)
 {
-	switch (f) {
-	case MF_FD:
-		return "fd";
-	case MF_PROCESS:
-		return "process";
-	case MF_LOCK:
-		return "lock";
-	case MF_OTHER:
-		return "other";
-	default:
-		return ipc_family_name(f);
-	}
+	return f < IPC_FAM_NR ? ipc_family_name(f) : extra_groups[f - IPC_FAM_NR];
 }
 
 static int mfam_of(const struct ipc_hdr *h)
 {
-	int fam = ipc_op_family(h->op);
+	const char *g = ipc_op_group(h->op);
+	int fam = ipc_family_from_name(g);
 
-	if (fam >= 0 && fam < IPC_FAM_NR)
+	if (fam >= 0)
 		return fam;
-	switch (h->type) {
-	case IPC_REC_FD:
-		return MF_FD;
-	case IPC_REC_PROC:
-		return MF_PROCESS;
-	case IPC_REC_LOCK:
-		return MF_LOCK;
-	default:
-		return MF_OTHER;
-	}
+	for (int i = 0; i < MF_NR - IPC_FAM_NR; i++)
+		if (!strcmp(extra_groups[i], g))
+			return IPC_FAM_NR + i;
+	return MF_NR - 1;
 }
 
 struct op_count {

@@ -44,6 +44,7 @@ static const char doc[] =
 "  sudo ipctrace --types futex,signal -p 4242   only futexes and signals\n"
 "  sudo ipctrace --graph dot=ipc.dot -d 10 -p 4242   who talks to whom, as Graphviz\n"
 "  sudo ipctrace --folded waits.folded --flame waits.svg -- ./app   where threads block\n"
+"  sudo ipctrace -q --timeline ipc.json -d 10 -p 4242   a timeline for ui.perfetto.dev\n"
 "  sudo ipctrace -q --metrics-listen 127.0.0.1:9464 -p 4242   a Prometheus target\n"
 "  sudo ipctrace record -o trace.ipct -p 4242 -d 30   record now...\n"
 "  ipctrace report --events trace.ipct   ...analyse later (no root needed)\n"
@@ -71,6 +72,7 @@ enum opt_key {
 	OPT_VERSION,
 	OPT_SYMFS,
 	OPT_BLOCKED_MIN,
+	OPT_TIMELINE,
 	OPT_METRICS_FILE,
 	OPT_METRICS_LISTEN,
 	OPT_METRICS_TOP,
@@ -117,6 +119,9 @@ static const struct argp_option options[] = {
 	{ "threads", OPT_THREADS, NULL, 0, "Graph: show threads inside their processes", 3 },
 	{ "folded", OPT_FOLDED, "FILE", 0, "Write time blocked per stack as folded stacks", 3 },
 	{ "flame", OPT_FLAME, "FILE", 0, "Write time blocked per stack as an SVG flame graph", 3 },
+	{ "timeline", OPT_TIMELINE, "FILE", 0,
+	  "Write a timeline of every operation, with cause -> effect arrows (trace-event "
+	  "JSON: ui.perfetto.dev, chrome://tracing, speedscope)", 3 },
 	{ "metrics-file", OPT_METRICS_FILE, "FILE", 0,
 	  "Write Prometheus metrics to FILE each interval (node_exporter textfile)", 3 },
 	{ "metrics-listen", OPT_METRICS_LISTEN, "ADDR:PORT", 0,
@@ -344,6 +349,9 @@ static int parse_value_opt(struct env *env, int key, const char *arg)
 		if (parse_seconds(arg, &env->blocked_min_s))
 			return fail(env, "invalid --blocked-min '%s': expected seconds >= 0", arg);
 		return 0;
+	case OPT_TIMELINE:
+		env->timeline_file = arg;
+		return 0;
 	case OPT_METRICS_FILE:
 		env->metrics_file = arg;
 		return 0;
@@ -425,9 +433,10 @@ static int validate(struct env *env)
 	/* record runs no analysis: the files would silently never be written */
 	if (env->mode == MODE_RECORD && (env->folded_file || env->flame_file))
 		return fail(env, "--folded and --flame come from 'ipctrace report', not record");
-	if (env->mode == MODE_RECORD && (env->metrics_file || env->metrics_listen))
-		return fail(env, "--metrics-file and --metrics-listen come from a live trace "
-			    "or 'ipctrace report', not record");
+	if (env->mode == MODE_RECORD && (env->metrics_file || env->metrics_listen ||
+					 env->timeline_file))
+		return fail(env, "--timeline, --metrics-file and --metrics-listen come from a "
+			    "live trace or 'ipctrace report', not record");
 	if (env->mode == MODE_REPORT && env->metrics_listen)
 		return fail(env, "--metrics-listen serves a live trace; "
 			    "for a recording use --metrics-file");

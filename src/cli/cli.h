@@ -76,6 +76,7 @@ struct env {
 	const char *flame_file;		/* --flame */
 	const char *symfs;		/* --symfs: mapped files under this directory */
 	double blocked_min_s;		/* --blocked-min: threads blocked less are not listed */
+	const char *timeline_file;	/* --timeline: trace-event JSON */
 	const char *metrics_file;	/* --metrics-file: textfile for node_exporter */
 	const char *metrics_listen;	/* --metrics-listen ADDR:PORT */
 	int metrics_top;		/* --metrics-top: processes with their own series */

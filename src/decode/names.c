@@ -128,6 +128,24 @@ const char *ipc_family_name(unsigned int fam)
 	return fam < IPC_FAM_NR ? family_names[fam] : NULL;
 }
 
+const char *ipc_op_group(unsigned int op)
+{
+	int fam = ipc_op_family(op);
+
+	if (fam >= 0 && fam < IPC_FAM_NR)
+		return family_names[fam];
+	switch (ipc_op_rec(op)) {
+	case IPC_REC_FD:
+		return "fd";
+	case IPC_REC_PROC:
+		return "process";
+	case IPC_REC_LOCK:
+		return "lock";
+	default:
+		return "other";
+	}
+}
+
 int ipc_family_from_name(const char *name)
 {
 	if (!name)

@@ -63,6 +63,12 @@ const char *ipc_obj_kind_name(unsigned int kind);
 /* "pipe", "mq", "futex", "signal", "socket", "sem" (enum ipc_family) or NULL. */
 const char *ipc_family_name(unsigned int fam);
 int ipc_family_from_name(const char *name);	/* or -ENOENT */
+/*
+ * An op's family name, or for ops outside the families "fd" (close, dup,
+ * fcntl), "process" (fork, exec, exit), "lock" (uprobes); "other" otherwise.
+ * The family label of the metrics and the category of timeline events.
+ */
+const char *ipc_op_group(unsigned int op);
 
 /* "EAGAIN" for 11 (positive errno), or NULL when unknown. */
 const char *ipc_errno_name(int err);

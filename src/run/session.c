@@ -19,6 +19,7 @@
 #include "model/stacks.h"
 #include "output/metrics_out.h"
 #include "output/outputs.h"
+#include "output/timeline.h"
 #include "output/report.h"
 #include "run/session.h"
 #include "source/source.h"
@@ -72,15 +73,30 @@ static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
 	}
 	if (!err)
 		err = add_stalls(ss, env, out, st);
-	if (err || (!fo.folded && !fo.svg))
+	if (err || (!fo.folded && !fo.svg && !env->timeline_file))
 		return err;
 	if (env->mode == MODE_REPORT)
 		snprintf(what, sizeof(what), "recording %s", env->input);
 	else
 		cli__describe(env, what, sizeof(what));
-	fo.subtitle = what;
-	fs = flamesink__new(c, st, &fo);
-	return add(c, fs ? flamesink__sink(fs) : NULL, "flame graph");
+	if (fo.folded || fo.svg) {
+		fo.subtitle = what;
+		fs = flamesink__new(c, st, &fo);
+		err = add(c, fs ? flamesink__sink(fs) : NULL, "flame graph");
+	}
+	if (!err && env->timeline_file) {
+		struct timeline_opts to = { .path = env->timeline_file, .title = what };
+		struct timeline *tl = timeline__new(c, st, &to);
+
+		if (!tl) {
+			err = -errno;
+			fprintf(stderr, "ipctrace: failed to create %s: %s\n", env->timeline_file,
+				strerror(-err));
+			return err;
+		}
+		err = add(c, timeline__sink(tl), "timeline");
+	}
+	return err;
 }
 
 /*
