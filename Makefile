@@ -120,6 +120,15 @@ $(OUTPUT)/src/%.o: src/%.c | $$(@D) $(SKEL)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The flame graph's script, embedded as a C array (its leading // lines left out).
+$(OUTPUT)/flame_js.h: src/output/flame.js | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q){ echo '/* generated from $< */'; echo 'static const char svg_js[] = {'; \
+		awk 'body || !/^\/\//{ body = 1; print }' $< | od -An -v -tx1 | \
+		sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '0x00 };'; } > $@
+
+$(OUTPUT)/src/output/flame_svg.o: $(OUTPUT)/flame_js.h
+
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^

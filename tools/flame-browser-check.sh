@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Open a flame graph SVG in headless Chromium: screenshot it to PNG and check
 # that its script initialised (root data-ready="1", data-frames > 0, no
-# uncaught error in the console).
-# Usage: tools/flame-browser-check.sh SVG PNG
+# uncaught error in the console).  The script run is JS (default: the source
+# tree's src/output/flame.js), put in place of the one the SVG embeds, so a
+# change to flame.js is checked without a rebuild.
+# Usage: tools/flame-browser-check.sh SVG PNG [JS]
 #   CHROMIUM=/path/to/browser   use another Chromium build (default: chromium)
 # Exit: 0 ok, 1 check failed, 64 usage; 77 when no browser is installed and
 # CI is not set (under CI=true a missing browser is a failure).
@@ -14,13 +16,15 @@ die() {
 	exit 1
 }
 
-if [ $# -ne 2 ]; then
-	sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+	sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 64
 fi
 svg=$1
 png=$2
+js=${3:-$(dirname "$0")/../src/output/flame.js}
 [ -r "$svg" ] || die "failed to read $svg: no such file"
+[ -r "$js" ] || die "failed to read $js: no such file"
 
 browser=${CHROMIUM:-}
 if [ -z "$browser" ]; then
@@ -41,7 +45,20 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-url="file://$(cd "$(dirname "$svg")" && pwd)/$(basename "$svg")"
+if command -v node >/dev/null 2>&1; then
+	node --check "$js" || die "$js: syntax error (above)"
+fi
+# The SVG with JS in its <script> element (the one line that opens it, up to
+# the line that closes it).
+grep -q '^<script type="text/ecmascript"><!\[CDATA\[$' "$svg" ||
+	die "failed to find the <script> element of $svg"
+awk -v js="$js" '
+	/^<script type="text\/ecmascript"><!\[CDATA\[$/ {
+		print; while ((getline line < js) > 0) print line; skip = 1; next
+	}
+	skip && /^\]\]><\/script>$/ { skip = 0 }
+	!skip { print }' "$svg" >"$tmp/check.svg"
+url="file://$tmp/check.svg"
 
 # The window matches the drawing so the screenshot shows all of it.
 size=$(sed -n 's/^<svg .* width="\([0-9]*\)" height="\([0-9]*\)".*/\1,\2/p' "$svg" | head -n 1)
