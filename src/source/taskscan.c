@@ -17,6 +17,7 @@
 #include "decode/decode.h"
 #include "decode/names.h"
 #include "lib/hmap.h"
+#include "lib/vec.h"
 #include "model/collector.h"
 #include "model/syms.h"
 #include "probe/loader.h"
@@ -37,6 +38,27 @@
 #define SCAN_STACK_BASE		0x30000000
 #define SCAN_MAX_FRAMES		64
 
+/*
+ * What a look found out about a thread that only costs reads of /proc and
+ * of its memory: kept for the next look, where a thread that has not woken
+ * since (the same voluntary switch count, the same call) waits for the same
+ * thing, so those reads are not made again.
+ */
+struct scan_seen {
+	uint32_t tid;
+	int32_t sc_nr;
+	uint64_t nvcsw;
+	uint64_t args[2];
+	uint32_t wait;
+	uint32_t bflags;	/* IPC_BLK_OWNER, IPC_BLK_WORD */
+	int32_t owner;
+	uint32_t owner_pid;
+	uint32_t word;
+	uint64_t addr;
+	int32_t stack_id;
+	char wchan[32];
+};
+
 struct taskscan {
 	struct loader *loader;
 	struct collector *c;
@@ -47,6 +69,10 @@ struct taskscan {
 	struct hmap *stack_ids;		/* struct scan_stack_key -> stack id */
 	int32_t next_stack;
 	struct ipc_rec_stack stack;	/* reused */
+	struct vec seen[2];		/* struct scan_seen: the last look's, this look's */
+	struct hmap *seen_idx;		/* tid -> index in seen[!cur] (the last look) */
+	struct hmap *alive;		/* this look: owner tid -> its process, or 0 if gone */
+	int cur;
 };
 
 struct scan_stack_key {
@@ -70,7 +96,11 @@ struct taskscan *taskscan__new(struct loader *l, struct collector *c,
 	ts->asked = hmap__new(sizeof(uint32_t));
 	ts->maps_done = hmap__new(sizeof(uint32_t));
 	ts->stack_ids = hmap__new(sizeof(struct scan_stack_key));
-	if (!ts->asked || !ts->maps_done || !ts->stack_ids) {
+	ts->seen_idx = hmap__new(sizeof(uint32_t));
+	ts->alive = hmap__new(sizeof(int32_t));
+	vec__init(&ts->seen[0], sizeof(struct scan_seen));
+	vec__init(&ts->seen[1], sizeof(struct scan_seen));
+	if (!ts->asked || !ts->maps_done || !ts->stack_ids || !ts->seen_idx || !ts->alive) {
 		taskscan__free(ts);
 		errno = ENOMEM;
 		return NULL;
@@ -85,6 +115,10 @@ void taskscan__free(struct taskscan *ts)
 	hmap__free(ts->asked);
 	hmap__free(ts->maps_done);
 	hmap__free(ts->stack_ids);
+	hmap__free(ts->seen_idx);
+	hmap__free(ts->alive);
+	vec__release(&ts->seen[0]);
+	vec__release(&ts->seen[1]);
 	free(ts);
 }
 
@@ -211,9 +245,28 @@ static int read_mem(uint32_t pid, uint64_t addr, void *buf, size_t len)
 	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
 }
 
-static void set_owner(struct ipc_rec_blocked *b, unsigned int wait, int32_t owner)
+/* The process of a thread, or <= 0 when it does not exist: asked once per look. */
+static int owner_tgid(struct taskscan *ts, int32_t tid)
 {
-	int tgid = owner > 0 ? procfs__tgid_of(owner) : -1;
+	uint64_t *slot;
+	bool created;
+	int tgid;
+
+	if (tid <= 0)
+		return -1;
+	slot = hmap__upsert(ts->alive, &tid, 0, &created);
+	if (slot && !created)
+		return (int)*slot;
+	tgid = procfs__tgid_of(tid);
+	if (slot)
+		*slot = tgid > 0 ? (uint64_t)tgid : 0;
+	return tgid;
+}
+
+static void set_owner(struct taskscan *ts, struct ipc_rec_blocked *b, unsigned int wait,
+		      int32_t owner)
+{
+	int tgid = owner_tgid(ts, owner);
 
 	b->wait = wait;
 	b->owner = owner;
@@ -231,7 +284,7 @@ static void set_owner(struct ipc_rec_blocked *b, unsigned int wait, int32_t owne
  * for the joined thread's tid to clear, the word being that tid.  Anything
  * else (condition variables, semaphores, barriers) has no owner to name.
  */
-static void classify_futex(struct ipc_rec_blocked *b)
+static void classify_futex(struct taskscan *ts, struct ipc_rec_blocked *b)
 {
 	unsigned int cmd = b->args[1] & FUTEX_CMD_MASK;
 	uint32_t val = (uint32_t)b->args[2];
@@ -244,24 +297,24 @@ static void classify_futex(struct ipc_rec_blocked *b)
 	b->word = (uint32_t)mem[0];
 	b->bflags |= IPC_BLK_WORD;
 	if (cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2) {
-		set_owner(b, IPC_WAIT_PI, b->word & FUTEX_TID_MASK);
+		set_owner(ts, b, IPC_WAIT_PI, b->word & FUTEX_TID_MASK);
 		return;
 	}
 	if (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
 		return;
 	if (val == 2 && b->word == 2 && mem[2] > 0) {
-		set_owner(b, IPC_WAIT_MUTEX, mem[2]);
+		set_owner(ts, b, IPC_WAIT_MUTEX, mem[2]);
 		return;
 	}
 	if (val == b->word && val > 2 && (val & FUTEX_TID_MASK) == val &&
-	    procfs__tgid_of(val) == (int)b->hdr.pid) {
-		set_owner(b, IPC_WAIT_JOIN, val);
+	    owner_tgid(ts, val) == (int)b->hdr.pid) {
+		set_owner(ts, b, IPC_WAIT_JOIN, val);
 		return;
 	}
 	/* a robust mutex: owner tid in the word, FUTEX_WAITERS set */
 	if ((b->word & 0x80000000u) && (b->word & FUTEX_TID_MASK) > 2 && mem[2] ==
 	    (int32_t)(b->word & FUTEX_TID_MASK))
-		set_owner(b, IPC_WAIT_MUTEX, b->word & FUTEX_TID_MASK);
+		set_owner(ts, b, IPC_WAIT_MUTEX, b->word & FUTEX_TID_MASK);
 }
 
 static void classify_child(struct ipc_rec_blocked *b)
@@ -280,7 +333,7 @@ static void classify_child(struct ipc_rec_blocked *b)
 }
 
 /* What the thread waits for: wait, owner, object. */
-static void classify(struct ipc_rec_blocked *b)
+static void classify(struct taskscan *ts, struct ipc_rec_blocked *b)
 {
 	unsigned int sys = b->hdr.sys, other = IPC_WAIT_OTHER;
 
@@ -289,7 +342,7 @@ static void classify(struct ipc_rec_blocked *b)
 		return;
 	}
 	if (sys == IPC_SYS_FUTEX) {
-		classify_futex(b);
+		classify_futex(ts, b);
 		return;
 	}
 	if (sys == IPC_SYS_FUTEX_WAIT || sys == IPC_SYS_FUTEX_WAITV) {
@@ -468,6 +521,72 @@ static void fill_call(const struct taskscan *ts, struct ipc_rec_blocked *b,
 	}
 }
 
+static bool same_call(const struct scan_seen *p, const struct ipc_rec_blocked *b)
+{
+	return p->nvcsw == b->nvcsw && p->sc_nr == b->sc_nr && p->args[0] == b->args[0] &&
+	       p->args[1] == b->args[1];
+}
+
+/*
+ * The thread has not woken since the last look: its wait, owner, wchan and
+ * stack are the ones found then.  Only whether a lock's owner still exists
+ * can change without waking it (an owner that exits holding the lock).
+ */
+static bool seen_again(struct taskscan *ts, struct ipc_rec_blocked *b)
+{
+	const struct scan_seen *p;
+	uint64_t i;
+
+	if (hmap__get(ts->seen_idx, &b->hdr.tid, &i))
+		return false;
+	p = vec__at(&ts->seen[!ts->cur], i);
+	if (!same_call(p, b))
+		return false;
+	b->wait = p->wait;
+	b->bflags |= p->bflags;
+	b->owner = p->owner;
+	b->owner_pid = p->owner_pid;
+	b->word = p->word;
+	b->addr = p->addr;
+	b->hdr.stack_id = p->stack_id;
+	memcpy(b->wchan, p->wchan, sizeof(b->wchan));
+	if ((b->bflags & IPC_BLK_OWNER) && (b->wait == IPC_WAIT_MUTEX || b->wait == IPC_WAIT_PI) &&
+	    owner_tgid(ts, b->owner) <= 0)
+		b->bflags |= IPC_BLK_OWNER_GONE;
+	return true;
+}
+
+static int remember(struct taskscan *ts, const struct ipc_rec_blocked *b)
+{
+	struct scan_seen *p = vec__push(&ts->seen[ts->cur]);
+
+	if (!p)
+		return -ENOMEM;
+	*p = (struct scan_seen){
+		.tid = b->hdr.tid, .sc_nr = b->sc_nr, .nvcsw = b->nvcsw,
+		.args = { b->args[0], b->args[1] }, .wait = b->wait,
+		.bflags = b->bflags & (IPC_BLK_OWNER | IPC_BLK_WORD), .owner = b->owner,
+		.owner_pid = b->owner_pid, .word = b->word, .addr = b->addr,
+		.stack_id = b->hdr.stack_id,
+	};
+	memcpy(p->wchan, b->wchan, sizeof(p->wchan));
+	return 0;
+}
+
+/* This look's threads become the last look's. */
+static int seen_swap(struct taskscan *ts)
+{
+	struct vec *v = &ts->seen[ts->cur];
+
+	hmap__clear(ts->seen_idx);
+	for (size_t i = 0; i < v->len; i++)
+		if (hmap__put(ts->seen_idx, &vec_at(v, struct scan_seen, i)->tid, i))
+			return -ENOMEM;
+	ts->cur = !ts->cur;
+	vec__clear(&ts->seen[ts->cur]);
+	return 0;
+}
+
 static int push_blocked(struct taskscan *ts, const struct ipc_task_now *t, uint64_t snap_ns,
 			uint32_t sflags)
 {
@@ -492,14 +611,17 @@ static int push_blocked(struct taskscan *ts, const struct ipc_task_now *t, uint6
 		b.bflags |= IPC_BLK_FINAL;
 	fill_call(ts, &b, t);
 	name_syscall(&b);
-	classify(&b);
-	read_wchan(&b);
-	if (ts->opts.stacks) {
-		err = push_stack(ts, &b, t);
-		if (err)
-			return err;
+	if (!seen_again(ts, &b)) {
+		classify(ts, &b);
+		read_wchan(&b);
+		if (ts->opts.stacks) {
+			err = push_stack(ts, &b, t);
+			if (err)
+				return err;
+		}
 	}
-	return collector__push(ts->c, &b, sizeof(b));
+	err = remember(ts, &b);
+	return err ? err : collector__push(ts->c, &b, sizeof(b));
 }
 
 /* Blocked: asleep (or stopped) and off the CPU for min_ns at least. */
@@ -530,12 +652,15 @@ int taskscan__look(struct taskscan *ts, uint32_t sflags)
 	snap.min_ns = ts->opts.min_ns;
 	snap.sflags = sflags;
 	snap.nr_tasks = n;
+	hmap__clear(ts->alive);
 	for (ssize_t i = 0; i < n && !err; i++) {
 		if (!blocked(ts, &tasks[i]))
 			continue;
 		err = push_blocked(ts, &tasks[i], snap.snap_ns, sflags);
 		snap.nr_blocked++;
 	}
+	if (!err)
+		err = seen_swap(ts);
 	if (!err)
 		err = collector__push(ts->c, &snap, sizeof(snap));
 	return err;

@@ -275,6 +275,24 @@ class LiveTest(unittest.TestCase):
         exits = [x for x in lines if x.get("op") == "proc_exit" and x["pid"] == h.pid]
         self.assertEqual(exits[0]["exit_signal"], "SIGKILL")
 
+    def test_recording_replays_the_deadlock(self):
+        h = self.start("abba")
+        with tempfile.TemporaryDirectory() as d:
+            rec = os.path.join(d, "abba.ipct")
+            r = run([IPCTRACE, "record", "-o", rec, "-p", str(h.pid), "-d", "1.5"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            h.kill()
+            r = run([IPCTRACE, "report", "--json", rec])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            summary = json.loads(r.stdout.splitlines()[-1])
+            members = deadlock_threads(summary["deadlocks"][0])
+            self.assertEqual(set(members), {h["tid_a"], h["tid_b"]})
+            self.assertEqual(members[h["tid_a"]]["lock"], "lock_b")
+            self.assertEqual(members[h["tid_b"]]["holds"], "mutex lock_b")
+            text = run([IPCTRACE, "report", rec])
+            self.assertIn("DEADLOCK 1: 2 threads", text.stdout)
+            self.assertIn("STILL BLOCKED AT THE END: 3 threads", text.stdout)
+
     def test_pingpong_is_not_a_deadlock(self):
         r = run([IPCTRACE, "--json", "-i", "0.2", "--", IPCWORK, "pipe-pingpong", "100000"])
         self.assertEqual(r.returncode, 0, r.stderr)
