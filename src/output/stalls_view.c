@@ -521,8 +521,19 @@ static void json_thread(struct jw *w, struct stalls *s, const struct look *l,
 	jw__kv_str(w, "state", buf);
 	if (b->syscall[0])
 		jw__kv_str(w, "syscall", b->syscall);
+	if (b->sc_nr >= 0) {
+		jw__key(w, "args");
+		jw__arr_begin(w);
+		for (int i = 0; i < 6; i++) {
+			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)b->args[i]);
+			jw__str(w, buf);
+		}
+		jw__arr_end(w);
+	}
 	if (b->hdr.op)
 		jw__kv_str(w, "op", ipc_op_name(b->hdr.op));
+	if (b->wait == IPC_WAIT_IO || b->wait == IPC_WAIT_ACCEPT)
+		jw__kv_s64(w, "fd", (int32_t)b->args[0]);
 	jw__kv_str(w, "wait", wait_name(b->wait));
 	if (t->obj[0])
 		jw__kv_str(w, "obj", t->obj);

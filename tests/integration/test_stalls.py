@@ -130,6 +130,9 @@ class StuckTest(unittest.TestCase):
         self.assertEqual((child["op"], child["obj"], child["wakers"]),
                          ("pipe_read", f"pipe:[{h['to_child']}]", [h.pid]))
         self.assertEqual(parent["holds"], f"the write end of pipe:[{h['to_child']}]")
+        # the syscall and its arguments: read(fd, buf, 1)
+        self.assertEqual((parent["syscall"], parent["args"][2]), ("read", "0x1"))
+        self.assertEqual(int(parent["args"][0], 16), parent["fd"])
 
     def test_full_pipe(self):
         h = self.start("full-pipe")
