@@ -88,6 +88,7 @@ enum ipc_family {
 						 * never returned to the program */
 #define IPC_EVF_KERNEL		(1u << 4)	/* signal: sent by the kernel,
 						 * not by a syscall */
+#define IPC_EVF_FOLLOWED	(1u << 5)	/* proc_fork: the child is traced too */
 
 /* Object kinds (ipc_obj.kind): ipc_kinds.def. */
 enum ipc_obj_kind {
@@ -254,7 +255,8 @@ struct ipc_ev_proc {
 	__u32 child_tid;	/* fork/thread_new: new tid */
 	__s32 exit_code;	/* exit: as wait(2) reports it */
 	__u32 old_tid;		/* exec: the tid that called exec (de_thread) */
-	__u32 nr_threads;	/* exit: threads still alive in the group */
+	__u32 nr_threads;	/* exit: threads still alive in the group;
+				 * fork: threads of the parent (0: not said) */
 	char filename[IPC_PATH_LEN];	/* exec: file executed */
 };
 
@@ -305,6 +307,7 @@ enum ipc_lock_func {
 	IPC_LOCKFN_SEM_TIMEDWAIT,
 	IPC_LOCKFN_SEM_TRYWAIT,
 	IPC_LOCKFN_SEM_POST,
+	IPC_LOCKFN_MUTEX_DESTROY,	/* appended: the numbers are stable (recordings) */
 	IPC_LOCKFN_NR
 };
 
