@@ -387,6 +387,17 @@ static void hold_recompute_mode(struct graph *g, uint32_t hi)
 	h->mode = mode;
 }
 
+/* The process gave up reading object o (its last read end, or its last fd on a socket). */
+static void note_left(struct graph *g, uint32_t p, uint32_t o, uint64_t ts, bool closed)
+{
+	struct gnode *n = gnode(g, o);
+
+	n->left = (struct graph_left){ .pid = gnode(g, p)->key.pid, .ns = ts,
+				       .tid = closed ? g->cur_tid : 0,
+				       .how = closed ? GRAPH_LEFT_CLOSED : GRAPH_LEFT_EXITED,
+				       .ino = closed ? g->cur_ino : 0 };
+}
+
 static void fd_unbind(struct graph *g, uint32_t p, int fd, uint64_t ts, bool closed)
 {
 	struct gfd_key k = { .proc = p, .fd = fd };
@@ -394,6 +405,7 @@ static void fd_unbind(struct graph *g, uint32_t p, int fd, uint64_t ts, bool clo
 	struct gfd *f, *last;
 	uint64_t pos;
 	uint32_t hi;
+	uint8_t was;
 
 	if (!v || hmap__get(g->fd_idx, &k, &pos))
 		return;
@@ -408,10 +420,18 @@ static void fd_unbind(struct graph *g, uint32_t p, int fd, uint64_t ts, bool clo
 	}
 	v->len--;
 	hmap__remove(g->fd_idx, &k);
-	if (--ghold(g, hi)->nfds == 0)
+	if (--ghold(g, hi)->nfds == 0) {
+		if (ghold(g, hi)->mode & GH_READ)
+			note_left(g, p, ghold(g, hi)->key.obj, ts, closed);
 		hold_end(g, hi, ts, closed);
-	else
-		hold_recompute_mode(g, hi);
+		return;
+	}
+	was = ghold(g, hi)->mode;
+	hold_recompute_mode(g, hi);
+	if ((was & GH_READ) && !(ghold(g, hi)->mode & GH_READ))
+		note_left(g, p, ghold(g, hi)->key.obj, ts, closed);
+	else if (is_stream_sock(&gnode(g, ghold(g, hi)->key.obj)->sample) && g->cur_ino)
+		note_left(g, p, ghold(g, hi)->key.obj, ts, closed);
 }
 
 /* fd now refers to object o in process p. */
@@ -997,12 +1017,36 @@ static int on_event(struct graph *g, const struct ipc_hdr *h)
 	}
 }
 
+int graph__reader_left(const struct graph *g, const struct ipc_obj *o, uint32_t writer_pid,
+		       struct graph_left *out)
+{
+	struct gkey k = { .type = GN_OBJ };
+	const struct gnode *n;
+	uint64_t idx;
+
+	if (objkey__from_obj(o, &k.obj))
+		return -ENOENT;
+	if (!(sock_alone(o) && !hmap__get(g->alias_idx, &o->ino, &idx)) &&
+	    hmap__get(g->node_idx, &k, &idx))
+		return -ENOENT;
+	n = gnode(g, idx);
+	if (!n->left.how || (n->left.pid == writer_pid && !(is_stream_sock(o) && n->left.ino &&
+							     n->left.ino != o->ino)))
+		return -ENOENT;
+	*out = n->left;
+	return 0;
+}
+
 int graph__event(struct graph *g, const struct ipc_hdr *h, size_t len)
 {
 	int err = 0;
 
 	if (g->self_pid && h->pid == g->self_pid && h->type != IPC_REC_META)
 		return 0;
+	g->cur_tid = h->tid;
+	g->cur_ino = 0;
+	if (h->type == IPC_REC_FD && h->op == IPC_OP_FD_CLOSE)
+		g->cur_ino = ((const struct ipc_ev_fd *)h)->obj.ino;
 	if (rec_is_event(h))
 		err = on_event(g, h);
 	else if (h->type == IPC_REC_META)

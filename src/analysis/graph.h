@@ -99,6 +99,30 @@ size_t graph__holders(const struct graph *g, const struct objkey *k, unsigned in
 /* A process's name as the graph knows it, or NULL. */
 const char *graph__comm(const struct graph *g, uint32_t pid);
 
+/* The last process that gave up reading an object: its last read end of a
+ * pipe or FIFO, or its last fd on a socket connection. */
+enum graph_left_how {
+	GRAPH_LEFT_NONE = 0,
+	GRAPH_LEFT_CLOSED,	/* closed it (close, close_range, exec's close-on-exec) */
+	GRAPH_LEFT_EXITED,	/* exited holding it */
+};
+
+struct graph_left {
+	uint32_t pid;
+	uint32_t tid;		/* the thread that closed it; 0 when it exited */
+	uint64_t ns;
+	uint8_t how;		/* enum graph_left_how */
+	uint64_t ino;		/* a socket: the inode it closed (0: not known) */
+};
+
+/*
+ * Who last gave up reading o, other than writer_pid: for a socket, the
+ * last other process (or the last close of another socket inode than the
+ * writer's own, o->ino).  0 and *out, or -ENOENT when the graph knows none.
+ */
+int graph__reader_left(const struct graph *g, const struct ipc_obj *o, uint32_t writer_pid,
+		       struct graph_left *out);
+
 /* Sizes, for tests and the report. */
 struct graph_stats {
 	size_t procs;		/* process nodes (the kernel node aside) */

@@ -61,6 +61,7 @@ struct gnode {
 	uint64_t first_ns;
 	uint64_t last_ns;
 	uint64_t end_ns;
+	struct graph_left left;	/* object: the last process that gave up reading it */
 	uint32_t out_head;	/* edges with this node as src */
 	uint32_t in_head;	/* edges with this node as dst */
 	uint32_t hold_head;	/* holds of this object / by this process */
@@ -131,6 +132,8 @@ struct graph {
 	struct hmap *alias_idx;	/* socket inode (u64) -> connection node */
 	uint32_t kernel;	/* the kernel node, or GN_NONE */
 	uint32_t self_pid;	/* ipctrace itself (from the META record): left out */
+	uint32_t cur_tid;	/* the thread of the record being handled */
+	uint64_t cur_ino;	/* a close's object inode (a socket's own), else 0 */
 	size_t nr_ended;
 	bool age_pending;
 	uint64_t aged_nodes;

@@ -13,6 +13,7 @@
 #include "analysis/graph.h"
 #include "analysis/metrics.h"
 #include "analysis/stalls.h"
+#include "analysis/racesink.h"
 #include "analysis/summary.h"
 #include "cli/cli.h"
 #include "model/collector.h"
@@ -56,13 +57,17 @@ static int add_stalls(struct session *ss, const struct env *env, FILE *out, stru
 	return err;
 }
 
-/* Contention, stalls and the flame graph share one stack cache, owned by the collector. */
+/*
+ * Contention, stalls, the race flags and the flame graph share one stack
+ * cache, owned by the collector.  The race flags ask the graph and
+ * contention about what they saw: they come after them.
+ */
 static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
 {
 	struct flamesink_opts fo = { .folded = env->folded_file, .svg = env->flame_file };
 	struct collector *c = ss->c;
 	struct stacks *st = stacks__new(c);
-	struct contention *ct;
+	struct contention *ct = NULL;
 	struct flamesink *fs;
 	char what[300];
 	int err = add(c, st ? stacks__sink(st) : NULL, "stacks");
@@ -73,6 +78,11 @@ static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
 	}
 	if (!err)
 		err = add_stalls(ss, env, out, st);
+	if (!err) {
+		struct racesink *rs = racesink__new(c, st, ss->graph, ct);
+
+		err = add(c, rs ? racesink__sink(rs) : NULL, "race flags");
+	}
 	if (err || (!fo.folded && !fo.svg && !env->timeline_file))
 		return err;
 	if (env->mode == MODE_REPORT)
