@@ -39,7 +39,8 @@ static const struct {
 	{ IPC_OP_FUTEX_CMP_REQUEUE_PI, "futex_cmp_requeue_pi" },
 	{ IPC_OP_FUTEX_WAITV, "futex_waitv" }, { IPC_OP_FUTEX_OTHER, "futex_other" },
 	{ IPC_OP_SIGNAL_SEND, "signal_send" }, { IPC_OP_SIGNAL_GENERATE, "signal_generate" },
-	{ IPC_OP_SIGNAL_DELIVER, "signal_deliver" }, { IPC_OP_SOCK_CREATE, "sock_create" },
+	{ IPC_OP_SIGNAL_DELIVER, "signal_deliver" }, { IPC_OP_SIGNAL_RETURN, "signal_return" },
+	{ IPC_OP_SOCK_CREATE, "sock_create" },
 	{ IPC_OP_SOCK_PAIR, "sock_pair" }, { IPC_OP_SOCK_BIND, "sock_bind" },
 	{ IPC_OP_SOCK_LISTEN, "sock_listen" }, { IPC_OP_SOCK_CONNECT, "sock_connect" },
 	{ IPC_OP_SOCK_ACCEPT, "sock_accept" }, { IPC_OP_SOCK_SEND, "sock_send" },
@@ -53,6 +54,7 @@ static const struct {
 	{ IPC_OP_LOCK_ACQUIRE, "lock_acquire" }, { IPC_OP_LOCK_TRY, "lock_try" },
 	{ IPC_OP_LOCK_RELEASE, "lock_release" }, { IPC_OP_COND_WAIT, "cond_wait" },
 	{ IPC_OP_COND_SIGNAL, "cond_signal" }, { IPC_OP_COND_BROADCAST, "cond_broadcast" },
+	{ IPC_OP_LOCK_DESTROY, "lock_destroy" },
 	{ IPC_OP_SNAPSHOT, "snapshot" },
 };
 
@@ -60,7 +62,7 @@ static void test_op_names_exact(void **state)
 {
 	unsigned int named = 0;
 
-	assert_int_equal(ARRAY_SIZE(all_ops), 52);
+	assert_int_equal(ARRAY_SIZE(all_ops), 54);
 	for (size_t i = 0; i < ARRAY_SIZE(all_ops); i++) {
 		assert_non_null(ipc_op_name(all_ops[i].op));
 		assert_string_equal(ipc_op_name(all_ops[i].op), all_ops[i].name);
