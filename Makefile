@@ -96,7 +96,7 @@ $(OUTPUT)/tools/hang: TOOL_CFLAGS := -std=gnu11 -g -O2 -fomit-frame-pointer \
 
 all: $(BIN) tools
 
-tools: $(TOOL_BINS)
+tools: $(TOOL_BINS) $(OUTPUT)/tools/racework++
 
 $(OUTPUT) $(OUTPUT)/bpf $(SRC_DIRS) $(OUTPUT)/tests $(OUTPUT)/tools:
 	$(Q)mkdir -p $@
@@ -165,6 +165,17 @@ $(OUTPUT)/tests/test_watchkey.o: $(OUTPUT)/tests/watchkey.skel.h
 $(OUTPUT)/tools/%: | $(OUTPUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TOOL_CFLAGS) $(filter %.c,$^) -o $@ -pthread -lrt
+
+# racework (C) and racework++ (C++): the race patterns, built the way users
+# build their programs: -O2, no frame pointers.
+USER_CFLAGS := -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter $(EXTRA_CFLAGS)
+$(OUTPUT)/tools/racework: $(wildcard tools/racework/*.c tools/racework/*.h) | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 $(USER_CFLAGS) $(filter %.c,$^) -o $@ -pthread
+
+$(OUTPUT)/tools/racework++: $(wildcard tools/racework++/*.cc) | $(OUTPUT)/tools
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) -std=gnu++17 $(USER_CFLAGS) $(filter %.cc,$^) -o $@ -pthread
 
 define tool_deps
 $(OUTPUT)/tools/$(1): $(wildcard tools/$(1)/*.c tools/$(1)/*.h)

@@ -265,8 +265,11 @@ static __noinline void futex_exit(const struct xctx *x, const struct ipc_infligh
 			watch_add_key(&k);
 		}
 	}
-	/* the waker's stack shows where a contended lock is released */
-	if (!(x->flags & IPC_EVF_BLOCKED) && x->ret > 0 && futex_op_wakes(e->hdr.op))
+	/*
+	 * The waker's stack shows where a contended lock is released, and where
+	 * a wake that woke nobody came from (a lost wakeup's first side).
+	 */
+	if (!(x->flags & IPC_EVF_BLOCKED) && x->ret >= 0 && futex_op_wakes(e->hdr.op))
 		hdr_stack_sys(x, &e->hdr);
 	ev_submit(e);
 }

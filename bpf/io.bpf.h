@@ -111,6 +111,21 @@ static __always_inline __u64 mmsg_bytes(__u64 uvec, __s64 n)
 }
 
 /* One data event on one object. */
+#define PIPE_BUF_BYTES	4096
+#define EPIPE_NR	32
+
+/*
+ * Writes that the race patterns name (src/analysis/races_io.c) carry the
+ * writer's stack: to a pipe, larger than PIPE_BUF (not atomic) or short,
+ * and any write that found no reader (EPIPE).  Rare in correct programs.
+ */
+static __always_inline bool io_write_risky(const struct ipc_obj *o, __u64 req, __s64 ret)
+{
+	if (ret == -EPIPE_NR)
+		return true;
+	return is_pipe_kind(o->kind) && (req > PIPE_BUF_BYTES || (ret >= 0 && (__u64)ret < req));
+}
+
 static __noinline void io_emit(const struct xctx *x, const struct ipc_inflight *inf,
 			       const struct ipc_obj *o, int fd, bool write)
 {
@@ -177,6 +192,8 @@ static __noinline void io_emit(const struct xctx *x, const struct ipc_inflight *
 		e->msg_flags = inf->args[inf->sys == IPC_SYS_SPLICE ? 5 : 3];
 		break;
 	}
+	if (write && !(x->flags & IPC_EVF_BLOCKED) && io_write_risky(o, e->req, x->ret))
+		hdr_stack_sys(x, &e->hdr);
 	ev_submit(e);
 }
 

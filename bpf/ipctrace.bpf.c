@@ -121,6 +121,11 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 			return 0;
 		peer = true;
 	}
+	si = sys_handlers(sys);
+	if (si.enter == IPC_ENTER_SIGRETURN) {
+		signal_return_enter(pid_tgid);
+		return 0;
+	}
 	ts = task_state(true);
 	if (!ts) {
 		stat_inc(IPC_STAT_INFLIGHT_FULL);
@@ -141,7 +146,6 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	inf->key_off = 0;
 	inf->obj.kind = IPC_OBJ_NONE;
 	inf->obj2.kind = IPC_OBJ_NONE;
-	si = sys_handlers(sys);
 	if (enter_prepare(inf, si.enter, si.peer)) {
 		inf->sys = 0;
 		return 0;
@@ -257,7 +261,7 @@ int BPF_PROG(ipc_signal_deliver, int sig, struct kernel_siginfo *info, struct k_
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(ipc_proc_fork, struct task_struct *parent, struct task_struct *child)
 {
-	return on_fork(parent, child);
+	return on_fork(ctx, parent, child);
 }
 
 SEC("tp_btf/sched_process_exec")

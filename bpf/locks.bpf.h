@@ -55,13 +55,24 @@ struct {
 static __always_inline __u32 lock_kind_of(__u32 func)
 {
 	switch (func) {
-	case IPC_LOCKFN_MUTEX_LOCK ... IPC_LOCKFN_MUTEX_UNLOCK:
+	case IPC_LOCKFN_MUTEX_LOCK:
+	case IPC_LOCKFN_MUTEX_TRYLOCK:
+	case IPC_LOCKFN_MUTEX_TIMEDLOCK:
+	case IPC_LOCKFN_MUTEX_UNLOCK:
+	case IPC_LOCKFN_MUTEX_DESTROY:
 		return IPC_LOCK_MUTEX;
-	case IPC_LOCKFN_RWLOCK_RDLOCK ... IPC_LOCKFN_RWLOCK_TIMEDRDLOCK:
+	case IPC_LOCKFN_RWLOCK_RDLOCK:
+	case IPC_LOCKFN_RWLOCK_TRYRDLOCK:
+	case IPC_LOCKFN_RWLOCK_TIMEDRDLOCK:
 		return IPC_LOCK_RWLOCK_RD;
-	case IPC_LOCKFN_RWLOCK_WRLOCK ... IPC_LOCKFN_RWLOCK_TIMEDWRLOCK:
+	case IPC_LOCKFN_RWLOCK_WRLOCK:
+	case IPC_LOCKFN_RWLOCK_TRYWRLOCK:
+	case IPC_LOCKFN_RWLOCK_TIMEDWRLOCK:
 		return IPC_LOCK_RWLOCK_WR;
-	case IPC_LOCKFN_COND_WAIT ... IPC_LOCKFN_COND_BROADCAST:
+	case IPC_LOCKFN_COND_WAIT:
+	case IPC_LOCKFN_COND_TIMEDWAIT:
+	case IPC_LOCKFN_COND_SIGNAL:
+	case IPC_LOCKFN_COND_BROADCAST:
 		return IPC_LOCK_COND;
 	default:
 		return IPC_LOCK_SEM;
@@ -87,6 +98,8 @@ static __always_inline __u16 lock_op_of(__u32 func)
 		return IPC_OP_COND_SIGNAL;
 	case IPC_LOCKFN_COND_BROADCAST:
 		return IPC_OP_COND_BROADCAST;
+	case IPC_LOCKFN_MUTEX_DESTROY:
+		return IPC_OP_LOCK_DESTROY;
 	default:
 		return IPC_OP_LOCK_ACQUIRE;
 	}
@@ -155,11 +168,14 @@ static __always_inline int lock_enter(struct pt_regs *ctx)
 	return 0;
 }
 
-/* Acquisitions (also failed timed ones: they waited) and waits carry a stack. */
+/*
+ * Acquisitions (also failed timed ones: they waited), waits and destroys
+ * carry a stack (a destroy is rare, and a misplaced one needs its place).
+ */
 static __always_inline bool lock_wants_stack(__u16 op, __s64 ret)
 {
 	return op == IPC_OP_LOCK_ACQUIRE || op == IPC_OP_COND_WAIT ||
-	       (op == IPC_OP_LOCK_TRY && ret == 0);
+	       op == IPC_OP_LOCK_DESTROY || (op == IPC_OP_LOCK_TRY && ret == 0);
 }
 
 static __noinline void lock_emit(struct pt_regs *ctx, const struct lock_call *c, __u64 pid_tgid,

@@ -25,7 +25,8 @@ static __always_inline __u32 real_ppid(struct task_struct *t)
 	return BPF_CORE_READ(t, real_parent, tgid);
 }
 
-static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
+static __always_inline int on_fork(void *ctx, struct task_struct *parent,
+				   struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
@@ -34,13 +35,17 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 
 	if (ptgid == self_tgid)
 		return 0;
+	bool followed = !filter_procs;
+
 	if (filter_procs) {
 		bool proc = id_in_filter(ptgid);
 
 		if (!proc && !(filter_tids && id_in_filter(BPF_CORE_READ(parent, pid))))
 			return 0;
-		if (proc && !thread && follow_children)
+		if (proc && !thread && follow_children) {
 			filter_set(ctgid, true);
+			followed = true;
+		}
 	}
 	e = proc_reserve(thread ? IPC_OP_THREAD_NEW : IPC_OP_PROC_FORK, IPC_SYS_HOOK_FORK,
 			 bpf_get_current_pid_tgid());
@@ -49,6 +54,14 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	e->ppid = real_ppid(parent);
 	e->child_pid = ctgid;
 	e->child_tid = BPF_CORE_READ(child, pid);
+	if (!thread) {
+		/* a multithreaded parent: the child gets one thread, and every lock as it is */
+		e->nr_threads = BPF_CORE_READ(parent, signal, nr_threads);
+		if (followed)
+			e->hdr.flags |= IPC_EVF_FOLLOWED;
+		if (e->nr_threads > 1)
+			hdr_stack(ctx, &e->hdr);
+	}
 	ev_submit(e);
 	return 0;
 }

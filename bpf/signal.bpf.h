@@ -103,6 +103,28 @@ static __noinline void signal_send_exit(const struct xctx *x, const struct ipc_i
 	}
 	e->sender_pid = x->pid_tgid >> 32;
 	e->sender_uid = (__u32)bpf_get_current_uid_gid();
+	/* who sent it, from where: the sender side of a lost or stray signal */
+	if (!(x->flags & IPC_EVF_BLOCKED))
+		hdr_stack_sys(x, &e->hdr);
+	ev_submit(e);
+}
+
+/*
+ * rt_sigreturn: a signal handler returns into the code it interrupted.  It
+ * does not return to its caller, so the record is made at entry.
+ */
+static __noinline void signal_return_enter(__u64 pid_tgid)
+{
+	struct ipc_ev_signal *e = ev_reserve(sizeof(*e));
+
+	if (!e)
+		return;
+	hdr_fill(&e->hdr, IPC_REC_SIGNAL, IPC_OP_SIGNAL_RETURN, IPC_SYS_RT_SIGRETURN, pid_tgid,
+		 bpf_ktime_get_ns(), 0, 0);
+	__builtin_memset(&e->sig, 0, sizeof(*e) - sizeof(e->hdr));
+	e->target_pid = pid_tgid >> 32;
+	e->target_tid = (__u32)pid_tgid;
+	e->result = -1;
 	ev_submit(e);
 }
 

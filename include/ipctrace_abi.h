@@ -523,6 +523,7 @@ enum ipc_enter {
 	IPC_ENTER_FUTEX,
 	IPC_ENTER_SIGNAL,
 	IPC_ENTER_SEM,
+	IPC_ENTER_SIGRETURN,	/* rt_sigreturn: the record at entry, no exit */
 };
 
 enum ipc_exit {

@@ -362,7 +362,6 @@ struct rthread *race_thread(struct races *r, uint32_t tid, uint32_t pid)
 
 	if (t && created) {
 		t->gen_flag = -1;
-		t->epipe_flag = -1;
 	}
 	if (t)
 		t->pid = pid;

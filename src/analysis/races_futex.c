@@ -405,9 +405,14 @@ int races_fork_confirm(struct races *r, struct rthread *t, const struct ipc_ev_l
 
 			if (ev->status != EV_TENTATIVE || ev->tid != t->tid)
 				continue;
-			/* inside pthread_cond_wait with that mutex: it was not held */
+			/*
+			 * Inside pthread_cond_wait with that mutex, or its unlock had
+			 * begun before the fork: it was not held then.
+			 */
 			in_wait = h && h->op == IPC_OP_COND_WAIT && l->addr2 == ev->obj.addr &&
 				  h->ts_ns < fk->ts && h->ts_ns + h->dur_ns > fk->ts;
+			in_wait |= h && h->op == IPC_OP_LOCK_RELEASE && l->addr == ev->obj.addr &&
+				   h->ts_ns < fk->ts;
 			ev->status = in_wait ? EV_NO : EV_YES;
 		}
 		err = fork_judge(r, p->pid, fk);

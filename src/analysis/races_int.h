@@ -147,9 +147,8 @@ struct rthread {
 	int32_t gen_sig;
 	bool gen_pending_row;	/* the pending-signal row of (gen_target, gen_sig) */
 	uint32_t gen_target_tid;
-	/* the last EPIPE write, for the SIGPIPE that follows it */
-	int32_t epipe_flag;
-	uint64_t epipe_ts;
+	/* the kernel's last SIGPIPE to this thread, for the EPIPE write it came from */
+	uint64_t sigpipe_ts;
 	/* named as the holder of a lock at a fork: confirmed by its next lock record */
 	bool fork_tentative;
 };

@@ -213,11 +213,11 @@ static int epipe(struct races *r, const struct ipc_ev_io *e)
 		proto.d[1] = left.how;
 	}
 	f = race_raise(r, &fk, &proto, h->ts_ns, &idx);
-	t = race_thread(r, h->tid, h->pid);
-	if (!t)
-		return -ENOMEM;
-	t->epipe_flag = f ? idx : -1;
-	t->epipe_ts = h->ts_ns;
+	t = race_thread_find(r, h->tid);
+	if (f && t && t->sigpipe_ts >= h->ts_ns && t->sigpipe_ts <= h->ts_ns + h->dur_ns) {
+		f->d[0]++;
+		t->sigpipe_ts = 0;
+	}
 	return 0;
 }
 

@@ -351,13 +351,17 @@ static int mutex_released(struct races *r, const struct ipc_ev_lock *l)
 			lk->depth--;
 			return 0;
 		}
+	} else if (displaced_take(lk, h->tid)) {
+		/*
+		 * Its unlock began before another thread's lock returned: the
+		 * records came in the other order.  The other thread owns it now.
+		 */
+		return 0;
 	} else if (lk->state == LS_OWNED) {
-		if (!displaced_take(lk, h->tid)) {
-			side_owner(&other, RR_OWNER, lk);
-			drop_owner_hold(r, lk);
-			lk->state = LS_UNKNOWN;
-			return unlock_flag(r, RV_NOT_OWNER, l, &other);
-		}
+		side_owner(&other, RR_OWNER, lk);
+		drop_owner_hold(r, lk);
+		lk->state = LS_UNKNOWN;
+		return unlock_flag(r, RV_NOT_OWNER, l, &other);
 	} else if (lk->state == LS_UNLOCKED && lk->last_unlocker) {
 		race_side(&other, RR_LAST_UNLOCKER, h->pid, lk->last_unlocker, -1,
 			  lk->last_unlock_ns);
@@ -531,8 +535,11 @@ static int mutex_not_held(struct races *r, const struct ipc_ev_lock *l)
 	}
 	/* the wait returns with the mutex locked again */
 	displaced_take(m, h->tid);
-	if (!(m->state == LS_OWNED && m->owner == h->tid))
+	if (!(m->state == LS_OWNED && m->owner == h->tid)) {
+		if (m->state == LS_OWNED)	/* its unlock record is still to come */
+			displaced_add(m, m->owner, h->ts_ns + h->dur_ns);
 		set_owner(m, h->tid, h->ts_ns + h->dur_ns, h->stack_id, l->call_ip);
+	}
 	return err;
 }
 

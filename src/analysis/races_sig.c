@@ -102,18 +102,18 @@ static int reused(struct races *r, struct rthread *t, const struct ipc_ev_signal
 	return 0;
 }
 
-/* The kernel's SIGPIPE to a writer that just got EPIPE. */
-static void sigpipe(struct races *r, const struct ipc_ev_signal *s)
+/*
+ * The kernel's SIGPIPE to a writer: generated inside the write that gets
+ * EPIPE, so before that write's record; the write takes it (races_io.c).
+ */
+static int sigpipe(struct races *r, const struct ipc_ev_signal *s)
 {
-	struct rthread *t = race_thread_find(r, s->target_tid);
-	struct race_flag *f;
+	struct rthread *t = race_thread(r, s->target_tid, s->target_pid);
 
-	if (!t || t->epipe_flag < 0 || s->hdr.ts_ns < t->epipe_ts)
-		return;
-	f = race_flag_at(r, t->epipe_flag);
-	if (f)
-		f->d[0]++;
-	t->epipe_flag = -1;
+	if (!t)
+		return -ENOMEM;
+	t->sigpipe_ts = s->hdr.ts_ns;
+	return 0;
 }
 
 static int generate(struct races *r, const struct ipc_ev_signal *s)
@@ -122,8 +122,11 @@ static int generate(struct races *r, const struct ipc_ev_signal *s)
 	struct rthread *t;
 	int err = 0;
 
-	if (s->sig == SIGPIPE_NR && (h->flags & IPC_EVF_KERNEL))
-		sigpipe(r, s);
+	if (s->sig == SIGPIPE_NR && (h->flags & IPC_EVF_KERNEL) && s->target_tid) {
+		err = sigpipe(r, s);
+		if (err)
+			return err;
+	}
 	if (!sent_by_syscall(s))
 		return 0;
 	t = race_thread(r, h->tid, h->pid);

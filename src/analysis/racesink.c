@@ -410,7 +410,7 @@ static void report_text(struct racesink *s, struct report *r)
 	}
 	for (size_t i = 0; i < races__nr_flags(s->r); i++)
 		shown += races__flag(s->r, i) != NULL;
-	fprintf(r->out, "\nPOSSIBLE RACES: %s\n", shown ? "" : "none");
+	fprintf(r->out, "\nPOSSIBLE RACES%s\n", shown ? "" : ": none");
 	for (size_t i = 0, k = 0; i < races__nr_flags(s->r); i++) {
 		const struct race_flag *f = races__flag(s->r, i);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * IPC_REC_SIGNAL: the signal-sending syscalls and the signal_generate /
- * signal_deliver tracepoints.
+ * IPC_REC_SIGNAL: the signal-sending syscalls, the signal_generate /
+ * signal_deliver tracepoints, and rt_sigreturn (a handler returns: no
+ * signal named, no object, no details).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,6 +68,8 @@ static void text_signal(struct sbuf *b, const struct fmt_ctx *c, const struct ip
 	const char *result = ipc_sig_result_name(s->result);
 	char tmp[32];
 
+	if (s->hdr.op == IPC_OP_SIGNAL_RETURN)
+		return;
 	if (s->hdr.op == IPC_OP_SIGNAL_DELIVER) {
 		sb_printf(b, " code=%s", ipc_si_code_name(s->sig, s->code, tmp, sizeof(tmp)));
 		sb_printf(b, " handler=%s", handler_str(tmp, sizeof(tmp), s->handler));
@@ -99,6 +102,8 @@ static void json_signal(struct jw *w, const struct fmt_ctx *c, const struct ipc_
 	unsigned int op = e->hdr.op;
 	char s[32];
 
+	if (op == IPC_OP_SIGNAL_RETURN)
+		return;
 	jw__kv_str(w, "sig", ipc_signal_name(e->sig, s, sizeof(s)));
 	jw__kv_s64(w, "signo", e->sig);
 	if (op != IPC_OP_SIGNAL_SEND || send_code_chosen(e))
@@ -134,6 +139,8 @@ static void signal_text_obj(struct sbuf *b, const struct ipc_hdr *h)
 	const struct ipc_ev_signal *s = (const struct ipc_ev_signal *)h;
 	char sig[24];
 
+	if (h->op == IPC_OP_SIGNAL_RETURN)
+		return;
 	sb_printf(b, "%s -> %d", ipc_signal_name(s->sig, sig, sizeof(sig)), sig_target(s));
 }
 

@@ -51,6 +51,7 @@ static const struct locks_fn lock_fns[] = {
 	{ "sem_clockwait", IPC_LOCKFN_SEM_TIMEDWAIT },
 	{ "sem_trywait", IPC_LOCKFN_SEM_TRYWAIT },
 	{ "sem_post", IPC_LOCKFN_SEM_POST },
+	{ "pthread_mutex_destroy", IPC_LOCKFN_MUTEX_DESTROY },
 };
 #define NR_LOCK_FNS	(sizeof(lock_fns) / sizeof(lock_fns[0]))
 

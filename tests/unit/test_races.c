@@ -395,8 +395,9 @@ static void test_epipe(void **state)
 	f->env.info = (struct race_left_info){ .pid = 300, .tid = 300, .ts_ns = T0,
 					       .how = RACE_LEFT_CLOSED };
 	io(f, IPC_OP_PIPE_WRITE, 100, 100, 59, 64, 64, T0 - MS, -1);
-	io(f, IPC_OP_PIPE_WRITE, 100, 100, 59, 64, -EPIPE, T0 + MS, 9);
+	/* the kernel's SIGPIPE comes inside the write, before its record */
 	sig_gen(f, 100, 100, SIGPIPE_NR, 100, IPC_SIG_DELIVERED, T0 + MS + US, true);
+	io(f, IPC_OP_PIPE_WRITE, 100, 100, 59, 64, -EPIPE, T0 + MS, 9);
 	io(f, IPC_OP_PIPE_WRITE, 100, 100, 59, 64, -EPIPE, T0 + 2 * MS, 9);
 	x = only_flag(f, RACE_WRITE_NO_READER);
 	assert_int_equal(x->count, 2);
@@ -609,6 +610,21 @@ static void test_fork_held_locks(void **state)
 	assert_int_equal(x->obj[0].addr, MUTEX);
 }
 
+static void test_fork_held_released_before(void **state)
+{
+	struct fx *f = *state;
+
+	proc(f, IPC_OP_PROC_EXEC, 500, 500, 0, 0, T0 - MS, 0, 0);
+	proc(f, IPC_OP_THREAD_NEW, 500, 500, 500, 502, T0, 0, 0);
+	LOCK(f, 500, 502, MUTEX, T0 + MS, 17);
+	proc(f, IPC_OP_PROC_FORK, 500, 500, 600, 600, T0 + 3 * MS, 2, IPC_EVF_FOLLOWED);
+	lock(f, IPC_OP_LOCK_TRY, IPC_LOCK_MUTEX, 600, 600, MUTEX, 0, T0 + 4 * MS, US, 0, -1);
+	/* 502's unlock began before the fork: its record came after */
+	UNLOCK(f, 500, 502, MUTEX, T0 + 2 * MS);
+	assert_int_equal(races__finish(f->r), 0);
+	assert_int_equal(count_all(f), 0);
+}
+
 static void test_fork_held_in_cond_wait(void **state)
 {
 	struct fx *f = *state;
@@ -776,6 +792,18 @@ static void test_unlock_through_cond_wait(void **state)
 	LOCK(f, 800, 801, 0x700, T0 + 9 * MS, 1);
 	UNLOCK(f, 800, 801, 0x700, T0 + 10 * MS);
 	UNLOCK(f, 800, 801, 0x700, T0 + 11 * MS);
+	/* records in return order: 801's unlock began before 802's lock returned */
+	LOCK(f, 800, 801, 0x800, T0 + 14 * MS, 1);
+	LOCK(f, 800, 802, 0x800, T0 + 15 * MS, 2);		/* returned at +15ms+1us */
+	UNLOCK(f, 800, 802, 0x800, T0 + 16 * MS);
+	UNLOCK(f, 800, 801, 0x800, T0 + 15 * MS);		/* began at +15ms */
+	/* a broadcast's waiter gets the mutex back before the broadcaster's unlock record */
+	LOCK(f, 800, 802, 0x900, T0 + 20 * MS, 1);
+	LOCK(f, 800, 803, 0x900, T0 + 21 * MS, 1);
+	lock(f, IPC_OP_COND_WAIT, IPC_LOCK_COND, 800, 802, 0x600, 0x900, T0 + 20 * MS + 10 * US,
+	     2 * MS, 0, 3);
+	UNLOCK(f, 800, 803, 0x900, T0 + 22 * MS);
+	UNLOCK(f, 800, 802, 0x900, T0 + 23 * MS);
 	/* destroyed when free; a thread exiting with nothing held */
 	lock(f, IPC_OP_LOCK_DESTROY, IPC_LOCK_MUTEX, 800, 801, 0x700, 0, T0 + 12 * MS, US, 0, -1);
 	proc(f, IPC_OP_THREAD_EXIT, 800, 801, 0, 0, T0 + 13 * MS, 2, 0);
@@ -940,6 +968,7 @@ int main(void)
 		T(test_fork_blocked_forker_held),
 		T(test_fork_held_locks),
 		T(test_fork_held_in_cond_wait),
+		T(test_fork_held_released_before),
 		T(test_lock_order),
 		T(test_lock_order_not),
 		T(test_unlock_misuse),

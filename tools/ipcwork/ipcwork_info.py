@@ -3,15 +3,16 @@
 benchmark scripts."""
 
 
-def parse_info(text):
+def parse_info(text, prefix="ipcwork: "):
     """`ipcwork: [EVENT] key=value ...` lines into dicts; the bare word (ready,
-    done, accepted...) is the value of key 'event'."""
+    done, accepted...) is the value of key 'event'.  racework's lines start
+    with "racework: " instead (prefix)."""
     out = []
     for line in text.splitlines():
-        if not line.startswith("ipcwork: "):
+        if not line.startswith(prefix):
             continue
         d = {}
-        for tok in line[len("ipcwork: "):].split():
+        for tok in line[len(prefix):].split():
             k, sep, v = tok.partition("=")
             if sep:
                 d[k] = v
