@@ -442,12 +442,13 @@ static int cond_flag(struct races *r, uint8_t variant, const struct ipc_ev_lock 
 	if (b)
 		proto.side[1] = *b;
 	race_obj_lock(&proto.obj[0], l->hdr.pid, l->addr, IPC_LOCK_COND);
-	if (l->addr2)
+	if (l->addr2 && !m2)
 		race_obj_lock(&proto.obj[1], l->hdr.pid, l->addr2, IPC_LOCK_MUTEX);
-	if (m2) {
+	if (m2) {	/* two mutexes: in address order, whichever wait came first */
 		fk.obj[0].a = l->addr2 < m2 ? l->addr2 : m2;
 		fk.obj[0].b = l->addr2 < m2 ? m2 : l->addr2;
-		race_obj_lock(&proto.obj[2], l->hdr.pid, m2, IPC_LOCK_MUTEX);
+		race_obj_lock(&proto.obj[1], l->hdr.pid, fk.obj[0].a, IPC_LOCK_MUTEX);
+		race_obj_lock(&proto.obj[2], l->hdr.pid, fk.obj[0].b, IPC_LOCK_MUTEX);
 	}
 	*out = race_raise(r, &fk, &proto, l->hdr.ts_ns, &idx);
 	return 0;

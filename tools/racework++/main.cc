@@ -6,7 +6,7 @@
  *
  *   racework: scenario=S role=R pid=P tid=T key=value...
  *
- * usage: racework++ [--info FILE] SCENARIO [COUNT]
+ * usage: racework++ [--info FILE] [--linger MS] SCENARIO [COUNT]
  */
 #include <fcntl.h>
 #include <sys/syscall.h>
@@ -130,16 +130,27 @@ int main(int argc, char **argv)
 	int i = 1;
 	unsigned int n = 3;
 
-	if (i + 1 < argc && !strcmp(argv[i], "--info")) {
-		info_fd = open(argv[i + 1], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (info_fd < 0) {
-			perror("racework++: open");
-			return 2;
+	unsigned long linger = 0;
+	int ret = 2;
+
+	for (;;) {
+		if (i + 1 < argc && !strcmp(argv[i], "--info")) {
+			info_fd = open(argv[i + 1], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+				       0600);
+			if (info_fd < 0) {
+				perror("racework++: open");
+				return 2;
+			}
+			i += 2;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--linger")) {
+			linger = strtoul(argv[i + 1], nullptr, 10);
+			i += 2;
+		} else {
+			break;
 		}
-		i += 2;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: racework++ [--info FILE] lock-order|lock-order-ok|"
+		fprintf(stderr, "usage: racework++ [--info FILE] [--linger MS] lock-order|lock-order-ok|"
 				"notify-first|notify-first-ok [COUNT]\n");
 		return 2;
 	}
@@ -147,13 +158,16 @@ int main(int argc, char **argv)
 		n = static_cast<unsigned int>(strtoul(argv[i + 1], nullptr, 10));
 	std::string sc = argv[i];
 	if (sc == "lock-order")
-		return lock_order(argv[i], n, false);
-	if (sc == "lock-order-ok")
-		return lock_order(argv[i], n, true);
-	if (sc == "notify-first")
-		return notify_first(argv[i], false);
-	if (sc == "notify-first-ok")
-		return notify_first(argv[i], true);
-	fprintf(stderr, "racework++: unknown scenario '%s'\n", argv[i]);
-	return 2;
+		ret = lock_order(argv[i], n, false);
+	else if (sc == "lock-order-ok")
+		ret = lock_order(argv[i], n, true);
+	else if (sc == "notify-first")
+		ret = notify_first(argv[i], false);
+	else if (sc == "notify-first-ok")
+		ret = notify_first(argv[i], true);
+	else
+		fprintf(stderr, "racework++: unknown scenario '%s'\n", argv[i]);
+	// a tracer reads the memory maps of a process some time after its first stack
+	std::this_thread::sleep_for(std::chrono::milliseconds(linger > 10000 ? 10000 : linger));
+	return ret;
 }

@@ -144,7 +144,7 @@ static noreturn void child_wants_lock(const char *s)
 
 	rw_deadline(&dl, 100);
 	err = pthread_mutex_timedlock(&fork_mutex, &dl);
-	rw_info(s, "child", "done lock=%s", err ? strerror(err) : "taken");
+	rw_info(s, "child", "done lock_error=%d", err);
 	_exit(err ? 3 : 0);
 }
 

@@ -37,7 +37,7 @@ static const struct rw_scenario scenarios[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: racework [--info FILE] SCENARIO [COUNT]\n"
+	fprintf(f, "usage: racework [--info FILE] [--linger MS] SCENARIO [COUNT]\n"
 		   "       racework list\n\nscenarios:\n");
 	for (size_t i = 0; i < NR_SCENARIOS; i++)
 		fprintf(f, "  %-18s [%u] %s\n", scenarios[i].name, scenarios[i].def_count,
@@ -49,9 +49,19 @@ int main(int argc, char **argv)
 	struct rw_opts o = { 0 };
 	int i = 1;
 
-	if (i + 1 < argc && !strcmp(argv[i], "--info")) {
-		rw_info_open(argv[i + 1]);
-		i += 2;
+	unsigned long linger = 0;
+	int ret;
+
+	for (;;) {
+		if (i + 1 < argc && !strcmp(argv[i], "--info")) {
+			rw_info_open(argv[i + 1]);
+			i += 2;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--linger")) {
+			linger = strtoul(argv[i + 1], NULL, 10);
+			i += 2;
+		} else {
+			break;
+		}
 	}
 	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 		usage(i >= argc ? stderr : stdout);
@@ -77,7 +87,10 @@ int main(int argc, char **argv)
 			}
 			o.count = (unsigned int)n;
 		}
-		return scenarios[k].run(&o) ? 1 : 0;
+		ret = scenarios[k].run(&o) ? 1 : 0;
+		/* a tracer reads the memory maps of a process some time after its first stack */
+		rw_sleep_ms(linger > 10000 ? 10000 : (unsigned int)linger);
+		return ret;
 	}
 	fprintf(stderr, "racework: unknown scenario '%s' (racework list)\n", argv[i]);
 	return 2;

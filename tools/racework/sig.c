@@ -145,6 +145,8 @@ static pid_t start_helper(const char *s, int req[2], int rep[2])
 		rw_fail(s, "fork the helper");
 	if (h)
 		return h;
+	close(req[1]);		/* EOF on req when the parent closes its end */
+	close(rep[0]);
 	for (;;) {
 		pid_t want, got;
 		int st;
