@@ -353,6 +353,38 @@ static void test_pipe_across_fork(void **state)
 	assert_true(gnode(f->g, node_by_id(f, "pid:11"))->ended);
 }
 
+/* Who gave up reading a pipe: the last read end closed, or its holder's exit. */
+static void test_reader_left(void **state)
+{
+	struct fx *f = *state;
+	struct ipc_obj p = pipe_obj(501);
+	struct graph_left left;
+
+	assert_int_equal(graph__reader_left(f->g, &p, 10, &left), -ENOENT);
+	fdrec(f, 10, "parent", IPC_OP_PIPE_CREATE, p, none, 3, 4, 0);
+	proc(f, IPC_OP_PROC_FORK, 10, "parent", 11, NULL);
+	fdrec(f, 10, "parent", IPC_OP_FD_CLOSE, p, none, 3, -1, 0);	/* the writer's copy */
+	fdrec(f, 11, "child", IPC_OP_FD_CLOSE, p, none, 4, -1, 0);	/* not a read end */
+	/* the writer's own read end does not count for it */
+	assert_int_equal(graph__reader_left(f->g, &p, 10, &left), -ENOENT);
+	assert_int_equal(graph__reader_left(f->g, &p, 99, &left), 0);
+	assert_int_equal(left.pid, 10);
+	fdrec(f, 11, "child", IPC_OP_FD_CLOSE, p, none, 3, -1, 0);
+	assert_int_equal(graph__reader_left(f->g, &p, 10, &left), 0);
+	assert_int_equal(left.pid, 11);
+	assert_int_equal(left.tid, 11);
+	assert_int_equal(left.how, GRAPH_LEFT_CLOSED);
+	/* a reader that exits with its end open */
+	p = pipe_obj(502);
+	fdrec(f, 10, "parent", IPC_OP_PIPE_CREATE, p, none, 5, 6, 0);
+	proc(f, IPC_OP_PROC_FORK, 10, "parent", 12, NULL);
+	fdrec(f, 10, "parent", IPC_OP_FD_CLOSE, p, none, 5, -1, 0);
+	proc(f, IPC_OP_PROC_EXIT, 12, "child", 0, NULL);
+	assert_int_equal(graph__reader_left(f->g, &p, 10, &left), 0);
+	assert_int_equal(left.pid, 12);
+	assert_int_equal(left.how, GRAPH_LEFT_EXITED);
+}
+
 /* socket(), connect(), accept(), data both ways, close: one connection node. */
 static void test_unix_connection_identity(void **state)
 {
@@ -812,6 +844,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_pipe_across_fork),
+		T(test_reader_left),
 		T(test_unix_connection_identity),
 		T(test_tcp_both_ends),
 		T(test_dup_exec),

@@ -55,6 +55,7 @@ static const struct {
 	{ "sem_clockwait", (void *)sem_clockwait },
 	{ "sem_trywait", (void *)sem_trywait },
 	{ "sem_post", (void *)sem_post },
+	{ "pthread_mutex_destroy", (void *)pthread_mutex_destroy },
 };
 #define NR_CALLED	(sizeof(called) / sizeof(called[0]))
 

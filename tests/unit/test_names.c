@@ -170,6 +170,7 @@ static const struct {
 	{ IPC_SYS_SHUTDOWN, "shutdown" }, { IPC_SYS_SEMGET, "semget" },
 	{ IPC_SYS_SEMOP, "semop" }, { IPC_SYS_SEMTIMEDOP, "semtimedop" },
 	{ IPC_SYS_SEMCTL, "semctl" }, { IPC_SYS_CLOSE_RANGE, "close_range" },
+	{ IPC_SYS_RT_SIGRETURN, "rt_sigreturn" },
 	{ IPC_SYS_HOOK_SIGNAL_GENERATE, "signal_generate" },
 	{ IPC_SYS_HOOK_SIGNAL_DELIVER, "signal_deliver" },
 	{ IPC_SYS_HOOK_FORK, "sched_process_fork" }, { IPC_SYS_HOOK_EXEC, "sched_process_exec" },
