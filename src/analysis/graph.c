@@ -1026,9 +1026,12 @@ int graph__reader_left(const struct graph *g, const struct ipc_obj *o, uint32_t 
 
 	if (objkey__from_obj(o, &k.obj))
 		return -ENOENT;
-	if (!(sock_alone(o) && !hmap__get(g->alias_idx, &o->ino, &idx)) &&
-	    hmap__get(g->node_idx, &k, &idx))
-		return -ENOENT;
+	/* a socket of a known connection, whose peer is gone, is that connection */
+	if (!sock_alone(o) || hmap__get(g->alias_idx, &o->ino, &idx)) {
+		idx = node_find(g, &k);
+		if (idx == GN_NONE)
+			return -ENOENT;
+	}
 	n = gnode(g, idx);
 	if (!n->left.how || (n->left.pid == writer_pid && !(is_stream_sock(o) && n->left.ino &&
 							     n->left.ino != o->ino)))

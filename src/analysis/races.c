@@ -14,38 +14,11 @@
 
 /* ---- bounded tables ---- */
 
-int rtab_init(struct rtab *t, size_t row_size, size_t key_size, uint32_t max, uint64_t *aged)
-{
-	memset(t, 0, sizeof(*t));
-	vec__init(&t->rows, row_size);
-	t->key_size = key_size;
-	t->max = max < 4 ? 4 : max;
-	t->aged = aged;
-	t->idx = hmap__new(key_size);
-	return t->idx ? 0 : -ENOMEM;
-}
-
-void rtab_release(struct rtab *t)
-{
-	hmap__free(t->idx);
-	vec__release(&t->rows);
-	t->idx = NULL;
-}
-
-void *rtab_find(const struct rtab *t, const void *key)
-{
-	uint64_t i;
-
-	if (hmap__get(t->idx, key, &i))
-		return NULL;
-	return vec__at(&t->rows, i);
-}
-
-static uint64_t row_time(const struct rtab *t, size_t i)
+static uint64_t row_time(const void *row)
 {
 	uint64_t ts;
 
-	memcpy(&ts, vec__at(&t->rows, i), sizeof(ts));
+	memcpy(&ts, row, sizeof(ts));
 	return ts;
 }
 
@@ -56,79 +29,74 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Age the least recently used quarter out; keep the rest in order. */
-static int rtab_age(struct rtab *t)
+/* The table is full: age the least recently used quarter out, keep the rest in order. */
+static void *rtab_full(struct ktab *kt, const void *key, void *ctx)
 {
-	size_t n = t->rows.len, drop = n / 4 ? n / 4 : 1, kept = 0, dropped = 0;
+	struct rtab *t = ctx;
+	size_t n = ktab__len(kt), drop = n / 4 ? n / 4 : 1, kept = 0, dropped = 0;
 	uint64_t *times = malloc(n * sizeof(*times)), cut;
 
 	if (!times)
-		return -ENOMEM;
+		return NULL;	/* still full: the key is turned away and counted */
 	for (size_t i = 0; i < n; i++)
-		times[i] = row_time(t, i);
+		times[i] = row_time(ktab__at(kt, i));
 	qsort(times, n, sizeof(*times), cmp_u64);
 	cut = times[drop - 1];
 	free(times);
-	hmap__clear(t->idx);
 	for (size_t i = 0; i < n; i++) {
-		void *row = vec__at(&t->rows, i);
+		void *row = ktab__at(kt, i);
 
-		if (row_time(t, i) <= cut && dropped < drop) {
+		if (row_time(row) <= cut && dropped < drop) {
 			dropped++;
 			continue;
 		}
 		if (kept != i)
-			memcpy(vec__at(&t->rows, kept), row, t->rows.elem_size);
-		/* the table had these keys: no allocation */
-		hmap__put(t->idx, RT_KEY(vec__at(&t->rows, kept)), kept);
+			memcpy(ktab__at(kt, kept), row, kt->rows.elem_size);
 		kept++;
 	}
-	t->rows.len = kept;
+	kt->rows.len = kept;
+	ktab__reindex(kt);	/* fewer keys than it had: no allocation */
 	if (t->aged)
 		*t->aged += dropped;
+	return NULL;
+}
+
+int rtab_init(struct rtab *t, size_t row_size, size_t key_size, uint32_t max, uint64_t *aged)
+{
+	int err = ktab__init(&t->kt, row_size, key_size, sizeof(uint64_t));
+
+	if (err)
+		return err;
+	t->aged = aged;
+	ktab__set_bound(&t->kt, max < 4 ? 4 : max, rtab_full, t);
 	return 0;
+}
+
+void rtab_release(struct rtab *t)
+{
+	ktab__release(&t->kt);
+}
+
+void *rtab_find(const struct rtab *t, const void *key)
+{
+	return ktab__find(&t->kt, key);
 }
 
 void *rtab_get(struct rtab *t, const void *key, uint64_t now, bool *created)
 {
-	uint64_t i;
-	char *row;
+	char *row = ktab__get(&t->kt, key, created);
 
-	*created = false;
-	if (!hmap__get(t->idx, key, &i)) {
-		row = vec__at(&t->rows, i);
-		if (now > row_time(t, i))
-			memcpy(row, &now, sizeof(now));
-		return row;
-	}
-	if (t->rows.len >= t->max && rtab_age(t))
-		return NULL;
-	row = vec__push(&t->rows);
-	if (!row)
-		return NULL;
-	if (hmap__put(t->idx, key, t->rows.len - 1)) {
-		t->rows.len--;
-		return NULL;
-	}
-	memcpy(row, &now, sizeof(now));
-	memcpy(row + sizeof(uint64_t), key, t->key_size);
-	*created = true;
+	if (row && now > row_time(row))
+		memcpy(row, &now, sizeof(now));
 	return row;
 }
 
 void rtab_remove(struct rtab *t, const void *key)
 {
-	uint64_t i;
-	size_t last = t->rows.len - 1;
+	void *row = ktab__find(&t->kt, key);
 
-	if (hmap__get(t->idx, key, &i))
-		return;
-	hmap__remove(t->idx, key);
-	if (i != last) {
-		memcpy(vec__at(&t->rows, i), vec__at(&t->rows, last), t->rows.elem_size);
-		hmap__put(t->idx, RT_KEY(vec__at(&t->rows, i)), i);
-	}
-	t->rows.len--;
+	if (row)
+		ktab__remove(&t->kt, ktab__index(&t->kt, row));
 }
 
 /* ---- names ---- */
@@ -272,47 +240,46 @@ const char *race_why(unsigned int pattern, unsigned int variant)
 
 /* ---- flags ---- */
 
+static struct race_flag *flag_of(const struct races *r, size_t i)
+{
+	return &((struct flag_row *)ktab__at(&r->flags, i))->f;
+}
+
 struct race_flag *race_flag_at(struct races *r, int32_t idx)
 {
-	if (idx < 0 || (size_t)idx >= r->flags.len)
+	if (idx < 0 || (size_t)idx >= ktab__len(&r->flags))
 		return NULL;
-	return vec__at(&r->flags, idx);
+	return flag_of(r, (size_t)idx);
 }
 
 struct race_flag *race_raise(struct races *r, const struct flag_key *key,
 			     const struct race_flag *proto, uint64_t ts, int32_t *idx)
 {
+	struct flag_row *row;
 	struct race_flag *f;
-	uint64_t i;
+	bool created;
 
 	*idx = -1;
-	if (hmap__get(r->flag_idx, key, &i)) {
-		if (r->flags.len >= r->opts.max_flags) {
-			r->stats.flags_dropped++;
-			return NULL;
-		}
-		f = vec__push(&r->flags);
-		if (!f)
-			return NULL;
-		if (hmap__put(r->flag_idx, key, r->flags.len - 1)) {
-			r->flags.len--;
-			return NULL;
-		}
+	row = ktab__get(&r->flags, key, &created);
+	if (!row) {	/* the table is full (ENOSPC: counted), or ENOMEM */
+		r->stats.flags_dropped += errno == ENOSPC;
+		return NULL;
+	}
+	f = &row->f;
+	if (created) {
 		*f = *proto;
 		f->pattern = key->pattern;
 		f->variant = key->variant;
 		f->count = f->cur = 0;
 		f->first_ns = ts;
-		i = r->flags.len - 1;
 	}
-	f = vec__at(&r->flags, i);
 	f->count++;
 	f->cur++;
 	if (ts < f->first_ns)
 		f->first_ns = ts;
 	if (ts > f->last_ns)
 		f->last_ns = ts;
-	*idx = (int32_t)i;
+	*idx = (int32_t)ktab__index(&r->flags, row);
 	return f;
 }
 
@@ -397,9 +364,8 @@ struct races *races__new(const struct races_env *env, const struct races_opts *o
 	if (!r->opts.max_rows)
 		r->opts.max_rows = DEFAULT_MAX_ROWS;
 	rows = r->opts.max_rows;
-	vec__init(&r->flags, sizeof(struct race_flag));
-	r->flag_idx = hmap__new(sizeof(struct flag_key));
-	err |= !r->flag_idx;
+	err |= ktab__init(&r->flags, sizeof(struct flag_row), sizeof(struct flag_key), 0);
+	ktab__set_bound(&r->flags, r->opts.max_flags, NULL, NULL);
 	err |= rtab_init(&r->threads, sizeof(struct rthread), sizeof(uint32_t), rows,
 			 &r->stats.aged_out);
 	err |= rtab_init(&r->procs, sizeof(struct rproc), sizeof(uint32_t), rows,
@@ -426,8 +392,7 @@ void races__free(struct races *r)
 {
 	if (!r)
 		return;
-	hmap__free(r->flag_idx);
-	vec__release(&r->flags);
+	ktab__release(&r->flags);
 	rtab_release(&r->threads);
 	rtab_release(&r->procs);
 	rtab_release(&r->locks);
@@ -473,13 +438,13 @@ int races__finish(struct races *r)
 
 void races__interval_end(struct races *r)
 {
-	vec_for_each(&r->flags, struct race_flag, f)
-		f->cur = 0;
+	for (size_t i = 0; i < ktab__len(&r->flags); i++)
+		flag_of(r, i)->cur = 0;
 }
 
 size_t races__nr_flags(const struct races *r)
 {
-	return r->flags.len;
+	return ktab__len(&r->flags);
 }
 
 /* Flags the whole trace rules out: a futex word that turned out to be a lock. */
@@ -502,9 +467,9 @@ const struct race_flag *races__flag(const struct races *r, size_t i)
 {
 	const struct race_flag *f;
 
-	if (i >= r->flags.len)
+	if (i >= ktab__len(&r->flags))
 		return NULL;
-	f = vec__at(&r->flags, i);
+	f = flag_of(r, i);
 	return ruled_out(r, f) ? NULL : f;
 }
 

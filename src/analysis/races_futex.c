@@ -138,7 +138,7 @@ static struct rfork *fork_of_child(struct rproc *pp, uint32_t child)
 
 static int fork_raise(struct races *r, uint32_t pid, struct rfork *fk, struct fk_evidence *ev)
 {
-	struct race_flag proto, *f;
+	struct race_flag proto;
 	struct flag_key key;
 	int32_t idx;
 
@@ -157,9 +157,9 @@ static int fork_raise(struct races *r, uint32_t pid, struct rfork *fk, struct fk
 	proto.obj[0] = ev->obj;
 	proto.d[0] = fk->threads;
 	proto.d[1] = fk->outcome == FK_EXEC ? RACE_CHILD_RUNNING : fk->outcome;
-	f = race_raise(r, &key, &proto, fk->ts, &idx);
+	race_raise(r, &key, &proto, fk->ts, &idx);	/* a full table counts it */
 	ev->raised = true;
-	return f || idx >= 0 ? 0 : 0;
+	return 0;
 }
 
 /* Raise what is confirmed, once the child's first act says it matters. */
@@ -427,8 +427,8 @@ int races_fork_finish(struct races *r)
 	int err;
 
 	r->finishing = true;
-	for (size_t i = 0; i < r->procs.rows.len; i++) {
-		struct rproc *p = vec__at(&r->procs.rows, i);
+	for (size_t i = 0; i < ktab__len(&r->procs.kt); i++) {
+		struct rproc *p = ktab__at(&r->procs.kt, i);
 
 		for (uint32_t j = 0; j < p->nr_forks; j++) {
 			err = fork_judge(r, p->pid, &p->forks[j]);
@@ -441,8 +441,8 @@ int races_fork_finish(struct races *r)
 
 static void forget_locks_of(struct races *r, uint32_t pid)
 {
-	for (size_t i = 0; i < r->locks.rows.len;) {
-		struct rlock *lk = vec__at(&r->locks.rows, i);
+	for (size_t i = 0; i < ktab__len(&r->locks.kt);) {
+		struct rlock *lk = ktab__at(&r->locks.kt, i);
 
 		if (lk->key.pid == pid)
 			rtab_remove(&r->locks, &lk->key);	/* the last row moves here */

@@ -6,10 +6,11 @@
  * races_locks.c (--locks: order, unlock and condvar misuse).  Not for other
  * modules: they use races.h.
  *
- * Every table is a bounded table (struct rtab): rows of one size whose first
- * member is the time they were last used, then their key.  When a table is
- * full, the least recently used quarter is aged out and counted.  Rows
- * refer to each other by key, never by index, since aging moves them.
+ * Every table is a bounded keyed table (struct rtab, on lib/ktab): rows of
+ * one size whose first member is the time they were last used, then their
+ * key.  When a table is full, the least recently used quarter is aged out
+ * and counted.  Rows refer to each other by key, never by index, since
+ * aging moves them.
  */
 #ifndef IPCTRACE_RACES_INT_H
 #define IPCTRACE_RACES_INT_H
@@ -19,13 +20,11 @@
 
 #include "analysis/races.h"
 #include "lib/hmap.h"
+#include "lib/ktab.h"
 #include "lib/vec.h"
 
 struct rtab {
-	struct hmap *idx;	/* key -> row index */
-	struct vec rows;	/* rows: uint64_t last_ns, then the key, then the rest */
-	size_t key_size;
-	uint32_t max;
+	struct ktab kt;		/* rows: uint64_t last_ns, then the key, then the rest */
 	uint64_t *aged;		/* where aged-out rows are counted */
 };
 
@@ -314,12 +313,16 @@ struct flag_key {
 	uint32_t _pad3;
 };
 
+struct flag_row {
+	struct flag_key key;
+	struct race_flag f;
+};
+
 struct races {
 	struct races_env env;
 	struct races_opts opts;
 	struct races_stats stats;
-	struct hmap *flag_idx;	/* flag_key -> index in flags */
-	struct vec flags;	/* struct race_flag */
+	struct ktab flags;	/* struct flag_row, in the order raised; bounded, never aged */
 	struct rtab threads;	/* tid */
 	struct rtab procs;	/* pid */
 	struct rtab locks;	/* struct lock_key */

@@ -704,8 +704,8 @@ int races_locks_held_by_others(struct races *r, uint32_t pid, uint32_t tid,
 {
 	uint32_t n = 0;
 
-	for (size_t i = 0; i < r->threads.rows.len && n < max; i++) {
-		struct rthread *t = vec__at(&r->threads.rows, i);
+	for (size_t i = 0; i < ktab__len(&r->threads.kt) && n < max; i++) {
+		struct rthread *t = ktab__at(&r->threads.kt, i);
 
 		if (t->pid != pid || t->tid == tid)
 			continue;
