@@ -9,8 +9,9 @@
  *  1. signal_coalesced: a standard signal sent while the same signal was
  *     still pending for the target (signal_generate says "already_pending").
  *  2. pipe_interleave: two or more writers on one pipe or FIFO, and writes
- *     larger than PIPE_BUF or short writes; stream_split: two or more
- *     readers on one byte stream taking reads that are not whole writes.
+ *     larger than PIPE_BUF or short writes; stream_split: a read stopped
+ *     inside a message (as the writes delimit them) and another thread's
+ *     read took the rest.
  *  3. write_after_reader_left: EPIPE, with who gave up the read end, when.
  *  4. stale_pid: kill() failing with ESRCH, or landing on a process that
  *     got a pid an exited process of the trace held before.
@@ -155,7 +156,7 @@ struct race_obj {
 /*
  * Pattern-specific numbers (struct race_flag.d), by pattern:
  *   pipe_interleave: writers, writes > PIPE_BUF, short writes, largest write
- *   stream_split:    readers, split reads, distinct write sizes (0: unknown), -
+ *   stream_split:    readers, messages split, -, -
  *   write_after_reader_left: SIGPIPEs generated, how the reader left
  *                    (RACE_LEFT_*), -, -
  *   stale_pid (reused): when the old holder exited, -, -, -

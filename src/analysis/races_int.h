@@ -236,13 +236,17 @@ struct rword {
 /* ---- byte streams ---- */
 
 #define ST_TIDS		8
-#define ST_SIZES	8
+#define ST_BOUNDS	64
 
 struct stream_key {
 	struct objkey obj;
 	uint64_t end;		/* the receiving end: a socket's inode; 0 for pipes */
 };
 
+/*
+ * A byte stream as offsets: w_off bytes written, r_off read, the message
+ * boundaries (where writes ended) that no read has reached yet.
+ */
 struct rstream {
 	uint64_t last_ns;
 	struct stream_key key;
@@ -251,15 +255,18 @@ struct rstream {
 	uint32_t nr_writers;	/* distinct (may exceed ST_TIDS: then counted no more) */
 	uint32_t readers[ST_TIDS], rpids[ST_TIDS];
 	uint32_t nr_readers;
-	uint64_t sizes[ST_SIZES];
-	uint32_t nr_sizes;
-	bool sizes_many;	/* more distinct write sizes than kept */
 	uint64_t large, shorts, risky, largest;
-	uint64_t risky_first, risky_last;
+	uint64_t risky_first;
 	int32_t risky_stack;	/* the first risky write's */
 	uint32_t risky_tid, risky_pid;
-	uint64_t splits, split_first, split_last;
-	int32_t split_stack[2];
+	uint64_t w_off, r_off;
+	uint64_t bounds[ST_BOUNDS];	/* a ring of write ends beyond r_off, ascending */
+	uint32_t b_head, b_nr;
+	uint64_t lost_until;	/* boundaries up to here did not fit the ring: unknown */
+	uint32_t mid_tid, mid_pid;	/* the reader that stopped inside a message */
+	int32_t mid_stack;
+	uint64_t mid_ts;
+	uint64_t splits;
 };
 
 /* ---- pending signals ---- */

@@ -56,28 +56,36 @@ static void tid_add(uint32_t *tids, uint32_t *pids, uint32_t *nr, uint32_t tid, 
 		(*nr)++;
 }
 
-static void size_add(struct rstream *s, uint64_t size)
+/* A write ended at w_off: a message boundary the readers have to reach. */
+static void bound_add(struct rstream *s, uint64_t bytes)
 {
-	for (uint32_t i = 0; i < s->nr_sizes; i++)
-		if (s->sizes[i] == size)
-			return;
-	if (s->nr_sizes < ST_SIZES)
-		s->sizes[s->nr_sizes++] = size;
-	else
-		s->sizes_many = true;
+	s->w_off += bytes;
+	if (s->b_nr == ST_BOUNDS) {	/* the readers are far behind: forget the oldest */
+		s->lost_until = s->bounds[s->b_head];
+		s->b_head = (s->b_head + 1) % ST_BOUNDS;
+		s->b_nr--;
+	}
+	s->bounds[(s->b_head + s->b_nr) % ST_BOUNDS] = s->w_off;
+	s->b_nr++;
 }
 
-/* A read that is not whole messages, as far as the writes tell. */
-static bool split_read(const struct rstream *s, uint64_t bytes)
+/*
+ * The reads reached r_off: does it fall on a boundary?  1 yes, 0 inside a
+ * message, -1 unknown (bytes the trace did not see written, or boundaries
+ * it had to forget).
+ */
+static int on_boundary(struct rstream *s)
 {
-	if (!s->nr_sizes || s->sizes_many)
-		return false;
-	if (s->nr_sizes == 1)
-		return bytes % s->sizes[0] != 0;
-	for (uint32_t i = 0; i < s->nr_sizes; i++)
-		if (s->sizes[i] == bytes)
-			return false;
-	return true;
+	uint64_t last = 0;
+
+	while (s->b_nr && s->bounds[s->b_head] <= s->r_off) {
+		last = s->bounds[s->b_head];
+		s->b_head = (s->b_head + 1) % ST_BOUNDS;
+		s->b_nr--;
+	}
+	if (s->r_off > s->w_off || s->r_off <= s->lost_until)
+		return -1;
+	return last == s->r_off;
 }
 
 /* Another member of a set than tid, or 0. */
@@ -132,7 +140,7 @@ static int stream_write(struct races *r, struct rstream *s, const struct ipc_ev_
 	tid_add(s->writers, s->wpids, &s->nr_writers, h->tid, h->pid);
 	if (h->ret <= 0)
 		return 0;
-	size_add(s, e->req);
+	bound_add(s, e->bytes);
 	if (!is_pipe(&e->obj))
 		return 0;
 	large = e->req > RACE_PIPE_BUF;
@@ -150,45 +158,57 @@ static int stream_write(struct races *r, struct rstream *s, const struct ipc_ev_
 		s->risky_tid = h->tid;
 		s->risky_pid = h->pid;
 	}
-	s->risky_last = h->ts_ns;
 	if (s->nr_writers < 2)
 		return 0;
 	return interleave_flag(r, s, h);
 }
 
-static int stream_read(struct races *r, struct rstream *s, const struct ipc_ev_io *e)
+/*
+ * A message split between readers: a read stopped inside a message, and the
+ * next read of the stream is another thread's, which gets the rest.  A
+ * reader that takes a message in several reads (a length, then the body:
+ * under a lock) is no split.
+ */
+static int split_flag(struct races *r, struct rstream *s, const struct ipc_hdr *h)
 {
-	const struct ipc_hdr *h = &e->hdr;
 	struct race_flag proto, *f;
 	struct flag_key fk;
-	uint32_t i = 0, other;
 	int32_t idx;
 
-	if (h->ret <= 0)
-		return 0;
-	tid_add(s->readers, s->rpids, &s->nr_readers, h->tid, h->pid);
-	if (s->nr_readers < 2 || !split_read(s, e->bytes))
-		return 0;
 	s->splits++;
 	memset(&fk, 0, sizeof(fk));
 	fk.pattern = RACE_STREAM_SPLIT;
 	fk.obj[0] = s->key.obj;
 	fk.addr[0] = s->key.end;
 	memset(&proto, 0, sizeof(proto));
-	race_side(&proto.side[0], RR_READER, h->pid, h->tid, h->stack_id, h->ts_ns);
-	other = other_of(s->readers, s->nr_readers, h->tid, &i);
-	if (other)
-		race_side(&proto.side[1], RR_READER, s->rpids[i], other, -1, 0);
+	race_side(&proto.side[0], RR_READER, s->mid_pid, s->mid_tid, s->mid_stack, s->mid_ts);
+	race_side(&proto.side[1], RR_READER, h->pid, h->tid, h->stack_id, h->ts_ns);
 	race_obj_fd(&proto.obj[0], &s->sample);
 	f = race_raise(r, &fk, &proto, h->ts_ns, &idx);
-	if (!f)
-		return 0;
-	f->d[0] = s->nr_readers;
-	f->d[1] = s->splits;
-	f->d[2] = s->sizes_many ? 0 : s->nr_sizes;
-	if (f->side[1].tid == h->tid && f->side[1].stack < 0)
-		f->side[1].stack = h->stack_id;
+	if (f) {
+		f->d[0] = s->nr_readers;
+		f->d[1] = s->splits;
+	}
 	return 0;
+}
+
+static int stream_read(struct races *r, struct rstream *s, const struct ipc_ev_io *e)
+{
+	const struct ipc_hdr *h = &e->hdr;
+	int err = 0, b;
+
+	if (h->ret <= 0)
+		return 0;
+	tid_add(s->readers, s->rpids, &s->nr_readers, h->tid, h->pid);
+	if (s->mid_tid && s->mid_tid != h->tid)
+		err = split_flag(r, s, h);
+	s->r_off += e->bytes;
+	b = on_boundary(s);
+	s->mid_tid = b == 0 ? h->tid : 0;
+	s->mid_pid = h->pid;
+	s->mid_stack = h->stack_id;
+	s->mid_ts = h->ts_ns;
+	return err;
 }
 
 /* 3: EPIPE: every read side is gone. */

@@ -232,8 +232,7 @@ struct detail {
 static const struct detail details[] = {
 	{ RACE_PIPE_INTERLEAVE, RV_NR, { { "writers", DT_COUNT }, { "large_writes", DT_COUNT },
 	  { "short_writes", DT_COUNT }, { "largest_write", DT_COUNT } } },
-	{ RACE_STREAM_SPLIT, RV_NR, { { "readers", DT_COUNT }, { "split_reads", DT_COUNT },
-	  { "write_sizes", DT_COUNT } } },
+	{ RACE_STREAM_SPLIT, RV_NR, { { "readers", DT_COUNT }, { "split_messages", DT_COUNT } } },
 	{ RACE_WRITE_NO_READER, RV_NR, { { "sigpipes", DT_COUNT }, { "reader_left", DT_LEFT } } },
 	{ RACE_STALE_PID, RV_REUSED, { { "old_exit_ns", DT_TS } } },
 	{ RACE_LOST_WAKEUP, RV_NR, { { "longest_wait_ns", DT_NS }, { "shortest_gap_ns", DT_NS },

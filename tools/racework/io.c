@@ -101,6 +101,7 @@ static int readers_run(const struct rw_opts *o, size_t ask)
 	const char *s = o->scenario;
 	size_t total = (size_t)o->count * 100, nreads = total / ask;
 	int data[2], tok[2][2];
+	unsigned int splits = 0;
 	char msg[100];
 	pid_t r[2];
 
@@ -144,8 +145,11 @@ static int readers_run(const struct rw_opts *o, size_t ask)
 		rw_fail(s, "start the readers");
 	rw_reap(r[0]);
 	rw_reap(r[1]);
-	rw_info(s, "writer", "done writes=%u size=100 pipe_ino=%lu reader0=%d reader1=%d",
-		o->count, pipe_ino(data[0]), r[0], r[1]);
+	/* the reads take turns: each that stops inside a message leaves its rest to the other */
+	for (size_t k = 1; k < nreads; k++)
+		splits += (k * ask) % sizeof(msg) != 0;
+	rw_info(s, "writer", "done writes=%u size=100 pipe_ino=%lu reader0=%d reader1=%d "
+		"splits=%u", o->count, pipe_ino(data[0]), r[0], r[1], splits);
 	return 0;
 }
 
