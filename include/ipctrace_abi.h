@@ -503,6 +503,30 @@ struct ipc_rec_stats {
 	__u64 _reserved[5];
 };
 
+/* Why a trace ended (ipc_rec_end.reason). */
+enum ipc_end_reason {
+	IPC_END_UNKNOWN = 0,
+	IPC_END_SIGNAL,		/* Ctrl-C or SIGTERM */
+	IPC_END_DURATION,	/* -d */
+	IPC_END_COUNT,		/* the interval count */
+	IPC_END_COMMAND,	/* the command of -- COMMAND exited */
+	IPC_END_TARGETS,	/* the last -p/-t target exited */
+	IPC_END_ERROR,		/* a runtime failure */
+};
+
+/*
+ * The last record of a trace: the span it covered, so that a report of the
+ * recording gives the trace's duration, not the time between its first and
+ * last events.  Recordings made before it have none.
+ */
+struct ipc_rec_end {
+	struct ipc_hdr hdr;	/* ts_ns: end_ns */
+	__u64 start_ns;		/* CLOCK_MONOTONIC when tracing started (the META record's) */
+	__u64 end_ns;		/* CLOCK_MONOTONIC when it stopped */
+	__u32 reason;		/* enum ipc_end_reason */
+	__u32 _pad;
+};
+
 /* Shared through maps */
 
 /* Key of the watched-object map: objects the targets use (see bpf/obj.bpf.h). */
@@ -663,5 +687,6 @@ IPC_ABI_ASSERT(struct ipc_inflight, 216);
 IPC_ABI_ASSERT(struct ipc_task_now, 576);
 IPC_ABI_ASSERT(struct ipc_rec_blocked, 328);
 IPC_ABI_ASSERT(struct ipc_rec_blksnap, 96);
+IPC_ABI_ASSERT(struct ipc_rec_end, 88);
 
 #endif /* IPCTRACE_ABI_H */

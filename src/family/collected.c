@@ -2,7 +2,7 @@
 /*
  * The records the collector makes itself: the trace's meta record, user
  * stacks, memory maps, the start-of-trace /proc snapshot (processes and
- * the fds they held) and the loss counters.  They are not events: no text
+ * the fds they held), the loss counters and the trace's end.  They are not events: no text
  * or JSON line of their own.
  */
 #include <fcntl.h>
@@ -63,5 +63,9 @@ const struct rec_desc fdsnap_rec = {
 };
 
 const struct rec_desc stats_rec = {
+	.name_off = -1,
+};
+
+const struct rec_desc end_rec = {
 	.name_off = -1,
 };

@@ -37,6 +37,8 @@ struct collector {
 	struct collector_stats stats;
 	struct ipc_rec_meta meta;
 	bool have_meta;
+	struct ipc_rec_end end;
+	bool have_end;
 	uint64_t first_ns;
 	uint64_t last_ns;
 	int verbose;
@@ -159,6 +161,10 @@ static int model_update(struct collector *c, const struct ipc_hdr *h, size_t len
 	case IPC_REC_STATS:
 		memcpy(&c->stats.last, h, sizeof(c->stats.last));
 		c->stats.have_stats = true;
+		break;
+	case IPC_REC_END:
+		memcpy(&c->end, h, sizeof(c->end));
+		c->have_end = true;
 		break;
 	default:
 		if (rec_is_event(h)) {
@@ -316,6 +322,20 @@ uint64_t collector__first_ns(const struct collector *c)
 uint64_t collector__last_ns(const struct collector *c)
 {
 	return c->last_ns;
+}
+
+const struct ipc_rec_end *collector__span(const struct collector *c, uint64_t *start_ns,
+					  uint64_t *end_ns)
+{
+	/* a damaged END (end before start) says nothing: the records' span then */
+	if (c->have_end && c->end.end_ns >= c->end.start_ns) {
+		*start_ns = c->end.start_ns;
+		*end_ns = c->end.end_ns;
+		return &c->end;
+	}
+	*start_ns = c->first_ns;
+	*end_ns = c->last_ns;
+	return NULL;
 }
 
 void collector__set_symfs(struct collector *c, const char *dir)

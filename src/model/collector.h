@@ -107,6 +107,13 @@ const struct collector_stats *collector__stats(const struct collector *c);
 /* Monotonic timestamps of the first and last kernel record (0 when none). */
 uint64_t collector__first_ns(const struct collector *c);
 uint64_t collector__last_ns(const struct collector *c);
+/*
+ * The span the trace covered: the IPC_REC_END record's, else (a recording
+ * made before it existed, or cut short) its first and last kernel records.
+ * Returns the END record, or NULL when the span is the records'.
+ */
+const struct ipc_rec_end *collector__span(const struct collector *c, uint64_t *start_ns,
+					  uint64_t *end_ns);
 void collector__set_verbose(struct collector *c, int verbose);
 /*
  * Look mapped files up under dir (perf's --symfs): a recording reported on

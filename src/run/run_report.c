@@ -66,8 +66,7 @@ int run_report(const struct env *env)
 	snprintf(what, sizeof(what), "recording %s", env->input);
 	ro.out = out;
 	ro.what = what;
-	ro.start_ns = collector__first_ns(c);
-	ro.end_ns = collector__last_ns(c);
+	collector__span(c, &ro.start_ns, &ro.end_ns);
 	report__print(c, &ro);
 	if (session__write_files(&ss, env))
 		status = EXIT_FAIL;

@@ -56,6 +56,8 @@ struct trace {
 	struct hmap *alive;		/* target tgids (and -t tids) still running */
 	bool had_targets;
 	uint64_t start_ns;
+	uint64_t end_ns;		/* when the loop saw the end (0: not yet) */
+	unsigned int end_reason;	/* enum ipc_end_reason */
 	uint64_t interval_start_ns;
 	long intervals;
 	struct ipc_watch_key own[3];	/* ipctrace's own stdout, stderr and -o:
@@ -492,19 +494,20 @@ static void tick(struct trace *t, uint64_t now)
 	t->intervals++;
 }
 
-static bool done(struct trace *t, uint64_t now)
+/* Why the trace should end now (enum ipc_end_reason), or 0 to go on. */
+static unsigned int done(struct trace *t, uint64_t now)
 {
 	const struct env *env = t->env;
 
 	if (exiting)
-		return true;
+		return IPC_END_SIGNAL;
 	if (env->duration_s && now - t->start_ns >= env->duration_s * 1e9)
-		return true;
+		return IPC_END_DURATION;
 	if (env->count && t->intervals >= env->count)
-		return true;
+		return IPC_END_COUNT;
 	if (t->launched)
-		return launch__poll(&t->launch, false) != 0;
-	return t->had_targets && hmap__count(t->alive) == 0;
+		return launch__poll(&t->launch, false) ? IPC_END_COMMAND : 0;
+	return t->had_targets && hmap__count(t->alive) == 0 ? IPC_END_TARGETS : 0;
 }
 
 static int run_loop(struct trace *t)
@@ -512,7 +515,7 @@ static int run_loop(struct trace *t)
 	uint64_t interval_ns = t->env->interval_s * 1e9, now = ipc_mono_ns();
 	int ret;
 
-	while (!done(t, now)) {
+	while (!(t->end_reason = done(t, now))) {
 		uint64_t next = t->interval_start_ns + interval_ns;
 		int wait_ms;
 
@@ -538,7 +541,21 @@ static int run_loop(struct trace *t)
 		if (now >= t->interval_start_ns + interval_ns)
 			tick(t, now);
 	}
+	t->end_ns = now;
 	return 0;
+}
+
+/* The last record: the span the trace covered, for a report of the recording. */
+static int push_end(struct trace *t)
+{
+	struct ipc_rec_end e = {};
+
+	ipc_hdr_collector(&e.hdr, IPC_REC_END, getpid(), getpid(), "ipctrace");
+	e.start_ns = t->start_ns;
+	e.end_ns = t->end_ns;
+	e.hdr.ts_ns = e.end_ns;
+	e.reason = t->end_reason;
+	return collector__push(t->c, &e, sizeof(e));
 }
 
 /* Drain, report, write files; the probes are detached by the caller. */
@@ -549,17 +566,24 @@ static int finish(struct trace *t)
 		.json = t->env->json,
 		.final = true,
 		.start_ns = t->start_ns,
-		.end_ns = ipc_mono_ns(),
 		.what = t->what,
 		.top = t->env->top,
 	};
 	int ret = 0;
 
+	/* a loop that failed stopped now */
+	if (!t->end_ns) {
+		t->end_ns = ipc_mono_ns();
+		t->end_reason = IPC_END_ERROR;
+	}
+	ro.end_ns = t->end_ns;
 	if (source_ring__drain(t->src, 2000000000ull) < 0)
 		ret = -EIO;
 	/* the calls still in flight are reported, not dropped */
 	stall_look(t, IPC_SNAP_FINAL);
 	source_ring__push_stats(t->src);
+	if (push_end(t))
+		ret = -EIO;
 	if (collector__finish(t->c)) {
 		fprintf(stderr, "ipctrace: failed to finish the outputs\n");
 		ret = -EIO;

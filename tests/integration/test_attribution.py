@@ -5,6 +5,7 @@ accepts, shared locks, hold modes, existing process trees, the traced
 command's writes to ipctrace's own output, the span of a recording."""
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -18,8 +19,10 @@ class Tracer:
 
     def __init__(self, args):
         self.err = tempfile.NamedTemporaryFile("w+", prefix="ipctrace-", suffix=".err")
-        self.proc = subprocess.Popen([ipct.IPCTRACE, "-v"] + list(args), stdout=subprocess.PIPE,
-                                     stderr=self.err, text=True)
+        args = list(args)
+        mode = args[:1] if args[:1] == ["record"] else []
+        self.proc = subprocess.Popen([ipct.IPCTRACE] + mode + ["-v"] + args[len(mode):],
+                                     stdout=subprocess.PIPE, stderr=self.err, text=True)
         deadline = time.time() + 30
         while "ipctrace: tracing " not in self.stderr():
             if self.proc.poll() is not None or time.time() > deadline:
@@ -131,3 +134,37 @@ class Signals(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Recordings(unittest.TestCase):
+    def test_recording_carries_its_span(self):
+        """record -d 2 of a process that gets one signal: report says 2 s, not the events' span."""
+        w = ipct.Workload(["signal-wait", "2"])
+        t = None
+        try:
+            pid = w.pid(role="receiver")
+            with tempfile.TemporaryDirectory() as d:
+                rec = os.path.join(d, "t.ipct")
+                t = Tracer(["record", "--no-stacks", "-d", "2", "-o", rec, "-p", str(pid)])
+                w.go()
+                time.sleep(0.5)
+                os.kill(pid, signal.SIGUSR1)
+                rc, _, err = t.finish()
+                self.assertEqual(rc, 0, err)
+                os.kill(pid, signal.SIGUSR2)    # the trace is over: let the workload go
+                self.assertEqual(w.wait(), 0)
+                p = ipct.run([ipct.IPCTRACE, "report", "--json", "-q", rec])
+                self.assertEqual(p.returncode, 0, p.stderr)
+                text = ipct.run([ipct.IPCTRACE, "report", "-q", rec])
+        finally:
+            w.kill()
+            if t:
+                t.kill()
+        s = json.loads(p.stdout.splitlines()[-1])
+        # one signal, but the trace ran its 2 seconds: it stops at the first poll
+        # after them (at most 0.1 s late, more on a loaded machine)
+        self.assertGreaterEqual(s["duration_ns"], 2 * 10**9)
+        self.assertLess(s["duration_ns"], 3 * 10**9)
+        self.assertEqual(s["end_ns"] - s["start_ns"], s["duration_ns"])
+        self.assertGreater(s["events"], 0)
+        self.assertRegex(text.stdout, r"=== ipctrace report: recording .*, 2\.\d\d\ds ===")
