@@ -8,7 +8,7 @@
 _ipctrace_options='-p --pid -t --tid -f --follow --no-peers --types --no-pipe --no-mq
 --no-futex --no-signal --no-socket --no-sem --no-stacks --locks -e --events -j --json
 -T --timestamp -q --quiet -o --output -i --interval -d --duration --top --graph
---graph-collapse --threads --folded --flame --timeline --metrics-file --metrics-listen --metrics-top
+--graph-collapse --graph-idle --threads --folded --flame --timeline --metrics-file --metrics-listen --metrics-top
 --symfs --blocked-min --ringbuf-size -v --verbose
 -h --help -V --version'
 _ipctrace_families='pipe mq futex signal socket sem'

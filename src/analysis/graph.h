@@ -43,6 +43,7 @@ struct graph_opts {
 struct jw;
 struct graph_write_opts {
 	bool collapse;		/* process -> process, one edge per pair and mechanism */
+	bool idle;		/* collapsed: also the idle edges (both hold, nothing moved) */
 	const char *title;	/* what was traced (DOT label, JSON "target"); may be NULL */
 	/*
 	 * Drawn on top of the graph (the stalls sink's deadlocks), may be NULL:

@@ -66,6 +66,7 @@ enum opt_key {
 	OPT_RINGBUF,
 	OPT_GRAPH,
 	OPT_GRAPH_COLLAPSE,
+	OPT_GRAPH_IDLE,
 	OPT_THREADS,
 	OPT_FOLDED,
 	OPT_FLAME,
@@ -113,9 +114,12 @@ static const struct argp_option options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 3 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table in summaries (default 20, 0: all)", 3 },
 	{ "graph", OPT_GRAPH, "FORMAT[=FILE]", 0,
-	  "Write the IPC graph at the end: dot or json, to FILE or stdout", 3 },
+	  "Write the IPC graph at the end: dot or json, to FILE or stdout (repeatable)", 3 },
 	{ "graph-collapse", OPT_GRAPH_COLLAPSE, NULL, 0,
 	  "Graph: one process-to-process edge per pair and mechanism", 3 },
+	{ "graph-idle", OPT_GRAPH_IDLE, NULL, 0,
+	  "With --graph-collapse: also the idle edges (processes that hold an object nobody used)",
+	  3 },
 	{ "threads", OPT_THREADS, NULL, 0, "Graph: show threads inside their processes", 3 },
 	{ "folded", OPT_FOLDED, "FILE", 0, "Write time blocked per stack as folded stacks", 3 },
 	{ "flame", OPT_FLAME, "FILE", 0, "Write time blocked per stack as an SVG flame graph", 3 },
@@ -233,18 +237,31 @@ static int parse_types(struct env *env, const char *arg)
 	return 0;
 }
 
+/* --graph FORMAT[=FILE], repeatable: each to its own file, at most one to stdout. */
 static int parse_graph(struct env *env, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+	struct graph_out g = { .file = eq && eq[1] ? eq + 1 : NULL };
 
 	if (n == 3 && !strncmp(arg, "dot", 3))
-		env->graph = GRAPH_DOT;
+		g.format = GRAPH_DOT;
 	else if (n == 4 && !strncmp(arg, "json", 4))
-		env->graph = GRAPH_JSON;
+		g.format = GRAPH_JSON;
 	else
 		return fail(env, "invalid --graph '%s': expected dot[=FILE] or json[=FILE]", arg);
-	env->graph_file = eq && eq[1] ? eq + 1 : NULL;
+	if (env->nr_graphs == CLI_MAX_GRAPHS)
+		return fail(env, "--graph: at most %d graphs", CLI_MAX_GRAPHS);
+	for (int i = 0; i < env->nr_graphs; i++) {
+		const char *f = env->graphs[i].file;
+
+		if (!f && !g.file)
+			return fail(env, "--graph: only one graph can go to standard output; "
+				    "give the others a file (FORMAT=FILE)");
+		if (f && g.file && !strcmp(f, g.file))
+			return fail(env, "--graph: two graphs to the same file %s", f);
+	}
+	env->graphs[env->nr_graphs++] = g;
 	return 0;
 }
 
@@ -385,6 +402,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_NO_STACKS: env->stacks = false; return 0;
 	case OPT_LOCKS: env->locks = true; return 0;
 	case OPT_GRAPH_COLLAPSE: env->graph_collapse = true; return 0;
+	case OPT_GRAPH_IDLE: env->graph_idle = true; return 0;
 	case OPT_THREADS: env->threads = true; return 0;
 	case 'h':
 		/* argp_state_help() prints nothing under ARGP_NO_ERRS */
@@ -448,7 +466,7 @@ static int validate(struct env *env)
 				    "-p, -t and -- COMMAND do not apply");
 	}
 	if (env->mode == MODE_STUCK && (env->cmd || env->output || env->events ||
-					env->duration_s || env->locks || env->graph ||
+					env->duration_s || env->locks || env->nr_graphs ||
 					env->folded_file || env->flame_file))
 		return fail(env, "stuck looks once at running processes: -p/-t, --json, "
 			    "--top, --blocked-min, --no-stacks, --no-peers and -v apply");

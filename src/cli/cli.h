@@ -39,6 +39,8 @@ enum cli_mode {
 	MODE_HELP,		/* --help/--usage/--version printed: exit 0 */
 };
 
+#define CLI_MAX_GRAPHS	4	/* --graph given this many times at most */
+
 enum graph_format {
 	GRAPH_NONE = 0,
 	GRAPH_DOT,
@@ -69,9 +71,13 @@ struct env {
 	double duration_s;		/* -d, 0 = until done */
 	int top;			/* --top */
 	uint64_t ringbuf_bytes;		/* --ringbuf-size (MiB on the command line) */
-	enum graph_format graph;	/* --graph */
-	const char *graph_file;		/* --graph FORMAT=FILE, NULL: stdout */
+	struct graph_out {
+		enum graph_format format;
+		const char *file;	/* FORMAT=FILE, NULL: stdout */
+	} graphs[CLI_MAX_GRAPHS];	/* --graph, repeatable */
+	int nr_graphs;
 	bool graph_collapse;		/* --graph-collapse */
+	bool graph_idle;		/* --graph-idle: the collapsed view's idle edges too */
 	const char *folded_file;	/* --folded */
 	const char *flame_file;		/* --flame */
 	const char *symfs;		/* --symfs: mapped files under this directory */

@@ -30,6 +30,19 @@
 #include "output/format.h"
 #include "output/format_int.h"
 
+size_t fmt_wait_status(char *buf, size_t len, int32_t status)
+{
+	int sig = status & 0x7f;
+	char name[24];
+
+	if (sig == 0)
+		return snprintf(buf, len, "exited, status %d", (status >> 8) & 0xff);
+	if (sig == 0x7f)
+		return snprintf(buf, len, "stopped, status 0x%x", (unsigned int)status);
+	return snprintf(buf, len, "killed by %s%s", ipc_signal_name(sig, name, sizeof(name)),
+			status & 0x80 ? " (core dumped)" : "");
+}
+
 size_t fmt_duration(char *buf, size_t len, uint64_t ns)
 {
 	struct sbuf b;

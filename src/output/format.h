@@ -74,6 +74,8 @@ void fmt_inflight_json(struct jw *w, const struct fmt_ctx *c, const struct ipc_r
 
 /* "950ns", "3.2us", "1.20ms", "2.000s" */
 size_t fmt_duration(char *buf, size_t len, uint64_t ns);
+/* A wait(2) status in words: "exited, status 3", "killed by SIGTERM", "... (core dumped)". */
+size_t fmt_wait_status(char *buf, size_t len, int32_t status);
 /* "64B", "1.5KiB", "3.0MiB" */
 size_t fmt_bytes(char *buf, size_t len, uint64_t bytes);
 /* "127.0.0.1:5000" or "[::1]:5000" */

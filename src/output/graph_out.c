@@ -159,6 +159,8 @@ struct cedge {
 
 struct collapsed {
 	struct ktab edges;	/* struct cedge by struct cedge_key */
+	bool show_idle;		/* --graph-idle */
+	uint64_t idle_hidden;	/* idle edges left out (not show_idle) */
 	struct vec send;	/* scratch: struct side, one object's senders */
 	struct vec recv;	/* scratch: its receivers */
 };
@@ -288,7 +290,22 @@ static void collapsed_free(struct collapsed *cv)
 	vec__release(&cv->recv);
 }
 
-static int collapsed_build(const struct graph *g, struct collapsed *cv)
+/*
+ * An edge of idle objects only.  A process pair holding the postmaster-death
+ * pipe of 12 PostgreSQL processes is 66 of them: they bury the traffic, so
+ * they are counted and left out unless asked for (--graph-idle).
+ */
+static bool cedge_idle(const struct cedge *e)
+{
+	return e->idle && !e->sent.ops && !e->recv.ops;
+}
+
+static bool cedge_shown(const struct collapsed *cv, const struct cedge *e)
+{
+	return cv->show_idle || !cedge_idle(e);
+}
+
+static int collapsed_build(const struct graph *g, struct collapsed *cv, bool show_idle)
 {
 	int err = 0;
 
@@ -318,6 +335,12 @@ static int collapsed_build(const struct graph *g, struct collapsed *cv)
 			err = collapse_idle(g, cv, i);
 		else
 			err = collapse_obj(g, cv, i);
+	}
+	cv->show_idle = show_idle;
+	vec_for_each(&cv->edges.rows, struct cedge, e) {
+		/* an edge that also carries traffic is not idle: idle objects only add to its list */
+		e->idle = cedge_idle(e);
+		cv->idle_hidden += !cedge_shown(cv, e);
 	}
 	return err;
 }
@@ -525,12 +548,15 @@ static void dot_holds(FILE *f, const struct graph *g, const struct ids *ids)
 	}
 }
 
-static void dot_header(FILE *f, const struct graph_write_opts *o)
+static void dot_header(FILE *f, const struct graph_write_opts *o, uint64_t idle_hidden)
 {
-	char title[300];
+	char title[400], hidden[80] = "";
 
-	snprintf(title, sizeof(title), "ipctrace%s%s%s", o->title ? ": " : "",
-		 o->title ? o->title : "", o->collapse ? " (processes)" : "");
+	if (idle_hidden)
+		snprintf(hidden, sizeof(hidden), "; %llu idle edges hidden (--graph-idle)",
+			 (unsigned long long)idle_hidden);
+	snprintf(title, sizeof(title), "ipctrace%s%s%s%s", o->title ? ": " : "",
+		 o->title ? o->title : "", o->collapse ? " (processes)" : "", hidden);
 	fputs("digraph ipctrace {\n\tgraph [rankdir=LR, labelloc=t, fontsize=12, label=", f);
 	dot_str(f, title);
 	fputs("];\n\tnode [fontsize=10];\n\tedge [fontsize=9];\n", f);
@@ -544,6 +570,8 @@ static void dot_collapsed(FILE *f, const struct graph *g, const struct ids *ids,
 	vec_for_each(&cv->edges.rows, struct cedge, e) {
 		const char *attrs = "";
 
+		if (!cedge_shown(cv, e))
+			continue;
 		if (e->key.kind == CKIND_SIGNAL) {
 			sigmask_text(e->sigmask, sigs, sizeof(sigs));
 			counts_label(label, sizeof(label), sigs, &e->sent);
@@ -591,10 +619,10 @@ int graph__write_dot(struct graph *g, FILE *f, const struct graph_write_opts *o)
 	int err = ids_build(g, &ids);
 
 	if (!err && o->collapse)
-		err = collapsed_build(g, &cv);
+		err = collapsed_build(g, &cv, o->idle);
 	if (err)
 		goto out;
-	dot_header(f, o);
+	dot_header(f, o, o->collapse ? cv.idle_hidden : 0);
 	if (o->collapse) {
 		for (uint32_t i = 0; i < ktab__len(&g->nodes); i++)
 			if (gnode(g, i)->key.type != GN_OBJ)
@@ -817,12 +845,15 @@ static void json_doc(struct jw *w, const struct graph *g, const struct ids *ids,
 	jw__arr_begin(w);
 	if (o->collapse) {
 		vec_for_each(&cv->edges.rows, struct cedge, e)
-			json_cedge(w, ids, e);
+			if (cedge_shown(cv, e))
+				json_cedge(w, ids, e);
 	} else {
 		vec_for_each(&g->edges.rows, struct gedge, e)
 			json_edge(w, g, ids, e);
 	}
 	jw__arr_end(w);
+	if (o->collapse)
+		jw__kv_u64(w, "idle_hidden", cv->idle_hidden);
 	if (!o->collapse)
 		json_holds(w, g, ids);
 	if (o->overlay_json)
@@ -846,7 +877,7 @@ int graph__write_json(struct graph *g, FILE *f, const struct graph_write_opts *o
 
 	jw__init(&w);
 	if (!err && o->collapse)
-		err = collapsed_build(g, &cv);
+		err = collapsed_build(g, &cv, o->idle);
 	if (!err && threads)
 		err = threads_collect(g, &tv);
 	if (!err) {

@@ -21,6 +21,7 @@
 #include "ipc_obj.h"
 #include "model/objkey.h"
 #include "model/proctab.h"
+#include "output/format.h"
 #include "output/outputs.h"
 #include "output/report.h"
 #include "probe/loader.h"
@@ -204,10 +205,14 @@ static int lifetimes_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 	/* a -t thread ends with its own exit, a process with its last thread's */
 	if (hmap__remove(t->alive, h->op == IPC_OP_PROC_EXIT ? &h->pid : &h->tid))
 		return 0;
-	if (t->env->nr_pids || t->env->nr_tids)
-		fprintf(stderr, "ipctrace: %s %u (%s) exited, status %d\n",
+	if (t->env->nr_pids || t->env->nr_tids) {
+		char how[64];
+
+		fmt_wait_status(how, sizeof(how), p->exit_code);
+		fprintf(stderr, "ipctrace: %s %u (%s) %s\n",
 			h->op == IPC_OP_PROC_EXIT ? "process" : "thread",
-			h->op == IPC_OP_PROC_EXIT ? h->pid : h->tid, h->comm, p->exit_code);
+			h->op == IPC_OP_PROC_EXIT ? h->pid : h->tid, h->comm, how);
+	}
 	return 0;
 }
 

@@ -190,8 +190,9 @@ int session__add_sinks(struct session *ss, const struct env *env, FILE *out)
 FILE *session__out(const struct env *env)
 {
 	/* `--graph dot | dot -Tsvg`: the graph alone on stdout, the rest on stderr */
-	if (env->graph != GRAPH_NONE && !env->graph_file && !env->output)
-		return stderr;
+	for (int i = 0; i < env->nr_graphs; i++)
+		if (!env->graphs[i].file && !env->output)
+			return stderr;
 	return stdout;
 }
 
@@ -199,9 +200,11 @@ int session__write_files(const struct session *ss, const struct env *env)
 {
 	int err = 0;
 
-	if (env->graph != GRAPH_NONE && ss->graph) {
+	for (int i = 0; i < env->nr_graphs && ss->graph; i++) {
+		const struct graph_out *g = &env->graphs[i];
 		char what[256];
-		struct graph_write_opts go = { .collapse = env->graph_collapse, .title = what };
+		struct graph_write_opts go = { .collapse = env->graph_collapse,
+					       .idle = env->graph_idle, .title = what };
 
 		if (ss->stalls) {
 			go.overlay_dot = stalls__overlay_dot;
@@ -213,8 +216,9 @@ int session__write_files(const struct session *ss, const struct env *env)
 		else
 			cli__describe(env, what, sizeof(what));
 		/* without a file, the graph is what stdout is for (see session__out) */
-		err = graph__export(ss->graph, env->graph == GRAPH_DOT ? GRAPH_EXPORT_DOT :
-				    GRAPH_EXPORT_JSON, env->graph_file, stdout, &go);
+		if (graph__export(ss->graph, g->format == GRAPH_DOT ? GRAPH_EXPORT_DOT :
+				  GRAPH_EXPORT_JSON, g->file, stdout, &go))
+			err = -EIO;
 	}
 	return err;
 }

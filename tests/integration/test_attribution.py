@@ -168,3 +168,47 @@ class Recordings(unittest.TestCase):
         self.assertEqual(s["end_ns"] - s["start_ns"], s["duration_ns"])
         self.assertGreater(s["events"], 0)
         self.assertRegex(text.stdout, r"=== ipctrace report: recording .*, 2\.\d\d\ds ===")
+
+
+class Outputs(unittest.TestCase):
+    def test_several_graphs(self):
+        """--graph dot=F --graph json=G: both written, of the same trace; clashes refused."""
+        with tempfile.TemporaryDirectory() as d:
+            dot, js = os.path.join(d, "g.dot"), os.path.join(d, "g.json")
+            r = ipct.trace_cmd(["-q", "--no-stacks", "--graph", f"dot={dot}", "--graph",
+                                f"json={js}"], ["pipeline", "20"])
+            self.assertEqual(r.returncode, 0, r)
+            with open(dot) as f:
+                dot_text = f.read()
+            with open(js) as f:
+                g = json.load(f)
+            a = r.work(event="done", role="stage-a")
+            pipe1 = f"pipe:[{a['pipe1_ino']}]"
+            writes = [e for e in g["edges"] if e["dst"] == pipe1]
+            self.assertEqual([(e["src"], e["ops"], e["bytes"]) for e in writes],
+                             [(f"pid:{a['pid']}", int(a["writes"]), 20 * 64)])
+            self.assertIn(f'"pid:{a["pid"]}" -> "{pipe1}" [label="write x{a["writes"]}', dot_text)
+            for args, why in ((["--graph", "dot", "--graph", "json"],
+                               "only one graph can go to standard output"),
+                              (["--graph", f"dot={dot}", "--graph", f"json={dot}"],
+                               f"two graphs to the same file {dot}")):
+                p = ipct.run([ipct.IPCTRACE] + args + ["--", "true"])
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(p.stderr, f"ipctrace: --graph: {why}" +
+                                 ("; give the others a file (FORMAT=FILE)\n"
+                                  if "standard output" in why else "\n"))
+
+    def test_target_killed_by_signal_said_so(self):
+        target = subprocess.Popen(["sleep", "60"])
+        t = None
+        try:
+            t = Tracer(["-q", "-p", str(target.pid)])
+            target.terminate()
+            target.wait(timeout=10)
+            rc, _, err = t.finish()
+        finally:
+            target.kill()
+            if t:
+                t.kill()
+        self.assertEqual(rc, 0, err)
+        self.assertIn(f"ipctrace: process {target.pid} (sleep) killed by SIGTERM\n", err)

@@ -229,7 +229,8 @@ class Graph(unittest.TestCase):
                 self.trace_attached(parent["pid"], ["record", "--no-stacks", "-o", rec, "-d", "1"],
                                     w)
                 g = json.loads(self.report(rec, "json"))
-                c = json.loads(self.report(rec, "json", "--graph-collapse"))
+                c = json.loads(self.report(rec, "json", "--graph-collapse", "--graph-idle"))
+                hidden = json.loads(self.report(rec, "json", "--graph-collapse"))
         finally:
             w.kill()
         p, ch = f"pid:{parent['pid']}", f"pid:{child['pid']}"
@@ -253,6 +254,10 @@ class Graph(unittest.TestCase):
         self.assertIn((p, ch, "pipe"), idle)	# the writer first
         self.assertTrue({(p, ch, "unix"), (ch, p, "unix")} & idle, idle)
         self.assertFalse([e for e in idle if e[2] == "mq"], idle)
+        # without --graph-idle they are counted, not drawn
+        self.assertFalse([e for e in hidden["edges"] if e["idle"]], hidden["edges"])
+        self.assertEqual(hidden["idle_hidden"], len(idle))
+        self.assertEqual(c["idle_hidden"], 0)
 
     def test_graph_mq(self):
         n = 40

@@ -43,7 +43,8 @@ class Completion(unittest.TestCase):
         want |= set(re.findall(r"^\s+(-[a-zA-Z]),", helptext, re.M))
         got = set(complete(["ipctrace", "-"]))
         self.assertEqual(got, want)
-        self.assertEqual(complete(["ipctrace", "--gra"]), ["--graph", "--graph-collapse"])
+        self.assertEqual(complete(["ipctrace", "--gra"]),
+                         ["--graph", "--graph-collapse", "--graph-idle"])
 
     def test_subcommands_and_values(self):
         self.assertEqual(complete(["ipctrace", "re"]), ["record", "report"])

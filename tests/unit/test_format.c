@@ -131,6 +131,22 @@ static void test_duration(void **state)
 	assert_string_equal(buf, "1.");
 }
 
+static void test_wait_status(void **state)
+{
+	char buf[64];
+
+	fmt_wait_status(buf, sizeof(buf), 0);
+	assert_string_equal(buf, "exited, status 0");
+	fmt_wait_status(buf, sizeof(buf), 3 << 8);
+	assert_string_equal(buf, "exited, status 3");
+	fmt_wait_status(buf, sizeof(buf), 15);
+	assert_string_equal(buf, "killed by SIGTERM");
+	fmt_wait_status(buf, sizeof(buf), 11 | 0x80);
+	assert_string_equal(buf, "killed by SIGSEGV (core dumped)");
+	fmt_wait_status(buf, sizeof(buf), 36);
+	assert_string_equal(buf, "killed by SIGRTMIN+4");
+}
+
 static void test_bytes(void **state)
 {
 	static const struct {
@@ -1438,6 +1454,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_wait_status),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_ret),
 		cmocka_unit_test(test_ts),

@@ -274,10 +274,10 @@ static size_t count_kind(struct fx *f, unsigned int kind)
 	return n;
 }
 
-/* An export into a string (freed by the caller). */
-static char *export(struct fx *f, bool json, bool collapse)
+/* An export into a string (freed by the caller); idle: the collapsed view's idle edges too. */
+static char *export_opts(struct fx *f, bool json, bool collapse, bool idle)
 {
-	struct graph_write_opts o = { .collapse = collapse, .title = "test" };
+	struct graph_write_opts o = { .collapse = collapse, .idle = idle, .title = "test" };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
@@ -289,6 +289,11 @@ static char *export(struct fx *f, bool json, bool collapse)
 		assert_int_equal(graph__write_dot(f->g, m, &o), 0);
 	fclose(m);
 	return buf;
+}
+
+static char *export(struct fx *f, bool json, bool collapse)
+{
+	return export_opts(f, json, collapse, false);
 }
 
 static void assert_contains(const char *hay, const char *needle)
@@ -741,12 +746,21 @@ static void test_snapshot_idle(void **state)
 	assert_int_equal(count_kind(f, IPC_OBJ_UNIX), 1);
 	assert_int_equal(ktab__len(&f->g->edges), 0);
 	assert_true(hold_of(f, "pid:101", "unix:[500]->[501]")->live);
-	json = export(f, true, true);
+	json = export_opts(f, true, true, true);
 	assert_contains(json, "\"src\":\"pid:100\",\"dst\":\"pid:101\",\"mech\":\"unix\","
 			      "\"idle\":true");
 	assert_contains(json, "\"src\":\"pid:100\",\"dst\":\"pid:102\",\"mech\":\"pipe\","
 			      "\"idle\":true");
+	assert_contains(json, "\"idle_hidden\":0");
 	free(json);
+	/* by default, counted and not drawn */
+	json = export(f, true, true);
+	assert_contains(json, "\"edges\":[],\"idle_hidden\":2");
+	free(json);
+	dot = export(f, false, true);
+	assert_contains(dot, "(processes); 2 idle edges hidden (--graph-idle)");
+	assert_lacks(dot, "(idle)");
+	free(dot);
 	dot = export(f, false, false);
 	assert_contains(dot, "\"pid:101\" -> \"unix:[500]->[501]\" [label=\"holds\"");
 	assert_contains(dot, "\"pipe:[510]\" -> \"pid:102\" [label=\"holds\"");
