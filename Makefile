@@ -177,6 +177,11 @@ $(OUTPUT)/tools/racework++: $(wildcard tools/racework++/*.cc) | $(OUTPUT)/tools
 	$(call msg,CXX,$@)
 	$(Q)$(CXX) -std=gnu++17 $(USER_CFLAGS) $(filter %.cc,$^) -o $@ -pthread
 
+# recgen writes recordings with ipctrace's own record structs and writer: it links the library.
+$(OUTPUT)/tools/recgen: tools/recgen/recgen.c $(LIB) | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
 define tool_deps
 $(OUTPUT)/tools/$(1): $(wildcard tools/$(1)/*.c tools/$(1)/*.h)
 endef

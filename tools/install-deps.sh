@@ -30,7 +30,7 @@ fi
 pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libmicrohttpd-dev libcmocka-dev
-	python3 graphviz procps iproute2 util-linux
+	python3 graphviz procps iproute2 util-linux bindfs
 	dpkg-dev man-db prometheus
 )
 # bpftool has its own package on Debian 12 and newer Ubuntu; older Ubuntu

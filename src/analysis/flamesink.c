@@ -4,6 +4,7 @@
  * an SVG flame graph at the end (the contract is in flamesink.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #include "decode/decode.h"
 #include "decode/records.h"
 #include "lib/hmap.h"
+#include "lib/safefile.h"
 #include "lib/strtab.h"
+#include "lib/textsafe.h"
 #include "lib/vec.h"
 #include "model/collector.h"
 #include "model/objkey.h"
@@ -136,6 +139,16 @@ static const char *leaf_name(struct flamesink *fs, const struct ipc_hdr *h)
 	return leaf;
 }
 
+/* The root frame: the process name, cleaned (textsafe.h) and interned.  NULL on ENOMEM. */
+static const char *proc_name(struct flamesink *fs, uint32_t pid)
+{
+	const char *comm = proctab__comm(collector__procs_const(fs->c), pid);
+
+	if (text__is_clean(comm))
+		return comm;
+	return strtab__intern(collector__names(fs->c), text__safe(comm));
+}
+
 static int flamesink_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 {
 	struct flamesink *fs = container_of(sk, struct flamesink, sink);
@@ -147,9 +160,9 @@ static int flamesink_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 	/* IPC operations only: a lock record's sleep is the futex wait inside it */
 	if (!(h->flags & IPC_EVF_BLOCKED) || rec_origin(h->type) != REC_SYSCALL)
 		return 0;
-	k.proc = proctab__comm(collector__procs_const(fs->c), h->pid);
+	k.proc = proc_name(fs, h->pid);
 	k.leaf = leaf_name(fs, h);
-	if (!k.leaf)
+	if (!k.proc || !k.leaf)
 		return -ENOMEM;
 	idx = stacks__get(fs->st, h->pid, h->stack_id);
 	if (idx >= 0)
@@ -255,12 +268,13 @@ static int write_file(const char *path, const struct flame *f, const char *subti
 {
 	struct flame_svg_opts o = { .title = "ipctrace: time blocked on IPC",
 				    .subtitle = subtitle, .unit = "us" };
-	FILE *out = fopen(path, "we");
+	char why[PATH_MAX + 128];
+	FILE *out = safefile__fcreate(path, OUTPUT_MODE, why, sizeof(why));
 	int err;
 
 	if (!out) {
 		err = -errno;
-		fprintf(stderr, "ipctrace: failed to create %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ipctrace: %s\n", why);
 		return err;
 	}
 	err = svg ? flame__write_svg(f, out, &o) : flame__write_folded(f, out);

@@ -17,6 +17,7 @@
 #include "decode/records.h"
 #include "lib/json.h"
 #include "lib/ktab.h"
+#include "lib/textsafe.h"
 #include "lib/vec.h"
 #include "model/collector.h"
 #include "model/objkey.h"
@@ -350,7 +351,7 @@ static void report_procs(struct summary *s, struct report *r)
 			jw__obj_end(r->jw);
 			continue;
 		}
-		snprintf(who, sizeof(who), "%s[%u]", proctab__comm(pt, p->pid), p->pid);
+		snprintf(who, sizeof(who), "%s[%u]", text__safe(proctab__comm(pt, p->pid)), p->pid);
 		fprintf(r->out, "%-28s", who);
 		counters_text(r->out, c);
 		fputc('\n', r->out);
@@ -366,7 +367,8 @@ static void obj_pids_text(FILE *f, const struct obj_row *o, const struct proctab
 	uint32_t n = o->nr_pids < OBJ_PIDS ? o->nr_pids : OBJ_PIDS;
 
 	for (uint32_t i = 0; i < n; i++)
-		fprintf(f, "%s%s[%u]", i ? " " : "  ", proctab__comm(pt, o->pids[i]), o->pids[i]);
+		fprintf(f, "%s%s[%u]", i ? " " : "  ", text__safe(proctab__comm(pt, o->pids[i])),
+			o->pids[i]);
 	if (o->nr_pids > OBJ_PIDS)
 		fprintf(f, " +%u", o->nr_pids - OBJ_PIDS);
 }

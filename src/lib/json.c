@@ -18,6 +18,7 @@
 
 #include "lib/decimal.h"
 #include "lib/json.h"
+#include "lib/textsafe.h"
 #include "lib/utf8.h"
 
 #define JW_MIN_CAP 256
@@ -155,7 +156,19 @@ void jw__arr_end(struct jw *w)
 	jw_close(w, ']', false);
 }
 
-/* Writes s[0..n) as a quoted, escaped JSON string. */
+/* The code point of the well-formed 2- or 3-byte sequence s (len bytes). */
+static unsigned int utf8_cp(const unsigned char *s, size_t len)
+{
+	if (len == 2)
+		return (unsigned int)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	return (unsigned int)(s[0] & 0x0f) << 12 | (unsigned int)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+}
+
+/*
+ * Writes s[0..n) as a quoted, escaped JSON string: '"' and '\\' escaped,
+ * controls (C0, and the C1 controls, line separators and bidi overrides
+ * that textsafe.h names) as \uXXXX, each byte of invalid UTF-8 as \ufffd.
+ */
 static void jw_quoted(struct jw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -169,7 +182,7 @@ static void jw_quoted(struct jw *w, const char *str, size_t n)
 
 		if (c >= 0x80)
 			k = utf8_seq_len(s + i, n - i);
-		if (c >= 0x20 && c != '"' && c != '\\' && k) {
+		if (c >= 0x20 && c != '"' && c != '\\' && k && !(k > 1 && text__cp_unsafe(s + i, k))) {
 			i += k;		/* safe as it is: written with its run */
 			continue;
 		}
@@ -178,9 +191,13 @@ static void jw_quoted(struct jw *w, const char *str, size_t n)
 			esc[0] = '\\';
 			esc[1] = (char)c;
 			jw_put(w, esc, 2);
-		} else if (c < 0x20) {
+		} else if (c < 0x80) {
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
 			jw_put(w, esc, 6);
+		} else if (k) {
+			snprintf(esc, sizeof(esc), "\\u%04x", utf8_cp(s + i, k));
+			jw_put(w, esc, 6);
+			i += k - 1;
 		} else {
 			jw_put(w, "\\ufffd", 6);
 		}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "lib/sbuf.h"
+#include "lib/textsafe.h"
 
 void sb_init(struct sbuf *b, char *buf, size_t len)
 {
@@ -41,17 +42,8 @@ void sb_puts(struct sbuf *b, const char *s)
 
 void sb_put_clean(struct sbuf *b, const char *s)
 {
-	while (*s) {
-		int n = 0;
+	char tmp[TEXT_SAFE_LEN];
 
-		while (s[n] && (unsigned char)s[n] >= 0x20 && s[n] != 0x7f)
-			n++;
-		if (n)
-			sb_printf(b, "%.*s", n, s);
-		s += n;
-		if (*s) {
-			sb_puts(b, "?");
-			s++;
-		}
-	}
+	text__clean(tmp, sizeof(tmp), s, (size_t)-1);
+	sb_puts(b, tmp);
 }

@@ -20,8 +20,9 @@ __attribute__((format(printf, 2, 3)))
 void sb_printf(struct sbuf *b, const char *fmt, ...);
 void sb_puts(struct sbuf *b, const char *s);
 /*
- * A name or path from a traced program: control characters (which would
- * break the one-line-per-event promise) print as '?'.
+ * A name or path from a traced program, cleaned as every text output cleans
+ * names (textsafe.h): nothing in it breaks the one-line-per-event promise or
+ * drives the terminal.
  */
 void sb_put_clean(struct sbuf *b, const char *s);
 

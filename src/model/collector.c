@@ -43,6 +43,7 @@ struct collector {
 	uint64_t last_ns;
 	int verbose;
 	const char *symfs;		/* --symfs: where mapped files are looked up */
+	bool live;			/* records of this machine's processes, now */
 };
 
 struct collector *collector__new(void)
@@ -133,7 +134,7 @@ const uint64_t *collector__stack(const struct collector *c, int32_t id, uint32_t
 
 struct syms *collector__syms(struct collector *c)
 {
-	struct syms_opts o = { .root = c->symfs };
+	struct syms_opts o = { .root = c->symfs, .map_files = c->live };
 
 	if (!c->syms)
 		c->syms = syms__new(&o);
@@ -314,6 +315,11 @@ const struct collector_stats *collector__stats(const struct collector *c)
 	return &c->stats;
 }
 
+void collector__count_unresolved(struct collector *c)
+{
+	c->stats.sym_unresolved++;
+}
+
 uint64_t collector__first_ns(const struct collector *c)
 {
 	return c->first_ns;
@@ -341,6 +347,11 @@ const struct ipc_rec_end *collector__span(const struct collector *c, uint64_t *s
 void collector__set_symfs(struct collector *c, const char *dir)
 {
 	c->symfs = dir;
+}
+
+void collector__set_live(struct collector *c)
+{
+	c->live = true;
 }
 
 void collector__set_verbose(struct collector *c, int verbose)

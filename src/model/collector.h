@@ -69,6 +69,7 @@ struct collector_stats {
 	uint64_t records;	/* valid records handled */
 	uint64_t bad;		/* rejected as malformed */
 	uint64_t events;	/* records from the kernel (not collector-made) */
+	uint64_t sym_unresolved;	/* stack frames this run could not name */
 	struct ipc_rec_stats last;	/* latest IPC_REC_STATS seen */
 	bool have_stats;
 };
@@ -104,6 +105,11 @@ const uint64_t *collector__stack(const struct collector *c, int32_t id, uint32_t
 /* The trace's first record (IPC_REC_META), or NULL if none came. */
 const struct ipc_rec_meta *collector__meta(const struct collector *c);
 const struct collector_stats *collector__stats(const struct collector *c);
+/*
+ * A stack frame without a symbol, counted by whoever symbolizes it: a
+ * report counts its own misses, not those of the run that recorded.
+ */
+void collector__count_unresolved(struct collector *c);
 /* Monotonic timestamps of the first and last kernel record (0 when none). */
 uint64_t collector__first_ns(const struct collector *c);
 uint64_t collector__last_ns(const struct collector *c);
@@ -115,6 +121,12 @@ uint64_t collector__last_ns(const struct collector *c);
 const struct ipc_rec_end *collector__span(const struct collector *c, uint64_t *start_ns,
 					  uint64_t *end_ns);
 void collector__set_verbose(struct collector *c, int verbose);
+/*
+ * The records come from this machine's kernel as they happen (not from a
+ * recording): their pids are live processes, whose files the symbolizer
+ * may reach through /proc.  Before the first symbol is needed.
+ */
+void collector__set_live(struct collector *c);
 /*
  * Look mapped files up under dir (perf's --symfs): a recording reported on
  * another machine, against a copy of the traced machine's files.  Before the

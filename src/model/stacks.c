@@ -9,6 +9,7 @@
 
 #include "lib/hmap.h"
 #include "lib/strtab.h"
+#include "lib/textsafe.h"
 #include "lib/vec.h"
 #include "model/collector.h"
 #include "model/proctab.h"
@@ -145,6 +146,21 @@ static bool runtime_module(const char *path)
 }
 
 /*
+ * A name for the reports: symbols and paths come from files the traced
+ * processes chose, so they are cleaned once here (textsafe.h) for every
+ * output, text, folded, SVG and JSON alike.
+ */
+static const char *intern_clean(struct stacks *s, const char *name)
+{
+	char buf[NAME_LEN];
+
+	if (text__is_clean(name))
+		return strtab__intern(collector__names(s->c), name);
+	text__clean(buf, sizeof(buf), name, (size_t)-1);
+	return strtab__intern(collector__names(s->c), buf);
+}
+
+/*
  * One code address as an interned name; *runtime tells whether it is in the
  * C runtime, *named whether a symbol was found.
  */
@@ -160,9 +176,9 @@ static const char *frame_name(struct stacks *s, uint32_t pid, uint64_t ip, bool 
 	*runtime = !found || runtime_module(r.module);
 	*named = found && r.name;
 	if (*named)
-		return strtab__intern(collector__names(s->c), r.name);
+		return intern_clean(s, r.name);
 	syms__format(buf, sizeof(buf), found ? &r : NULL, ip, false);
-	return strtab__intern(collector__names(s->c), buf);
+	return intern_clean(s, buf);
 }
 
 /* Symbolize the frames of a new stack into s->frames.  0 or -ENOMEM. */
@@ -183,8 +199,10 @@ static int stack_add(struct stacks *s, uint32_t pid, const uint64_t *ips, uint32
 
 		if (!name)
 			return -ENOMEM;
-		if (!named)
+		if (!named) {
 			s->st.unresolved++;
+			collector__count_unresolved(s->c);
+		}
 		out = vec__push(&s->frames);
 		*out = name;
 		e->nr++;
@@ -280,7 +298,7 @@ const char *stacks__data_name(struct stacks *s, uint32_t pid, uint64_t addr)
 	if (!syms__resolve_data(collector__syms(s->c), maps_pid(s, pid), addr, &r) &&
 	    (r.name || shm_file(r.module))) {
 		syms__format(buf, sizeof(buf), &r, addr, r.offset != 0 || !r.name);
-		name = strtab__intern(collector__names(s->c), buf);
+		name = intern_clean(s, buf);
 	}
 	hmap__put(s->names, &k, (uintptr_t)name);
 	return name;

@@ -46,12 +46,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "decode/decode.h"
+#include "lib/safefile.h"
 #include "model/syms.h"
 
 #define DELETED_SUFFIX	" (deleted)"
 #define SYM_BACKTRACK	4	/* symbols looked at below ip, for nested/overlapping ones */
 #define MAX_BIAS_CANDS	4	/* PT_LOADs one mapping can overlap, in practice 2 */
-#define HOST_PATH_MAX	(4096 + IPC_PATH_LEN)	/* opts->root, then a mapped path */
 
 struct sym {
 	uint64_t addr;
@@ -111,6 +111,7 @@ struct sym_proc {
 
 struct syms {
 	char *root;
+	bool map_files;		/* pids are live processes: /proc/PID/map_files reaches their files */
 	uint64_t missed;
 	struct sym_proc *procs;		/* sorted by pid */
 	size_t nr_procs;
@@ -471,18 +472,18 @@ static bool elf__build_id(Elf *elf, char *hex, size_t len)
  */
 static Elf *elf__open_debug(Elf *elf, const struct syms *s, int *fd)
 {
-	char id[2 * 64 + 1], path[HOST_PATH_MAX];
+	char id[2 * 64 + 1], path[200];
 	Elf *dbg;
 
 	*fd = -1;
 	if (elf__has_symtab(elf) || !elf__build_id(elf, id, sizeof(id)))
 		return NULL;
-	snprintf(path, sizeof(path), "%s/usr/lib/debug/.build-id/%.2s/%s.debug",
-		 s->root ? s->root : "", id, id + 2);
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* the ID comes from the file: hex digits only, so the path stays in the debug tree */
+	snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug", id, id + 2);
+	*fd = safefile__open_named(s->root, path, SAFEF_FOLLOW);
 	if (*fd < 0)
 		return NULL;
-	dbg = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	dbg = elf_begin(*fd, ELF_C_READ, NULL);
 	if (dbg && elf_kind(dbg) == ELF_K_ELF)
 		return dbg;
 	elf_end(dbg);
@@ -520,7 +521,11 @@ static int elf_file__read(struct elf_file *ef, int fd, const struct syms *s)
 	GElf_Ehdr eh;
 	int err, dbg_fd;
 
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/*
+	 * Read, not mapped: whoever owns the file could truncate it under a
+	 * mapping, and the next access would kill ipctrace with SIGBUS.
+	 */
+	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf)
 		return -EINVAL;
 	if (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) ||
@@ -564,37 +569,34 @@ static bool path_is_deleted(const char *path, size_t len)
 	return len > dlen && !strcmp(path + len - dlen, DELETED_SUFFIX);
 }
 
-/* Where this tool finds the file: under opts->root, without the " (deleted)" of maps. */
-static void elf_file__host_path(const struct elf_file *ef, const struct syms *s, char *buf,
-				size_t size)
+/* The file's path as the process saw it, without the " (deleted)" of maps. */
+static void elf_file__path(const struct elf_file *ef, char *buf, size_t size)
 {
 	size_t len = strlen(ef->path);
 
 	if (path_is_deleted(ef->path, len))
 		len -= strlen(DELETED_SUFFIX);
-	snprintf(buf, size, "%s%.*s", s->root ? s->root : "", (int)len, ef->path);
+	snprintf(buf, size, "%.*s", (int)len, ef->path);
 }
 
-/* Whether st is the file that was mapped (see open_checked()). */
+/* Whether st is the file that was mapped (see keep_if_mapped()). */
 static bool stat_matches(const struct stat *st, uint64_t ino)
 {
 	return S_ISREG(st->st_mode) && (!ino || st->st_ino == ino);
 }
 
 /*
- * Open path if it is a regular file with inode ino (0: any).  The inode
- * check catches a file replaced since it was mapped (an upgrade), whose
- * symbols would be wrong.  The device is not compared: stat() and
- * /proc/PID/maps disagree on it for btrfs subvolumes and overlayfs.
+ * fd if it is the file that was mapped: the inode check catches a file
+ * replaced since (an upgrade), whose symbols would be wrong.  The device
+ * is not compared: stat() and /proc/PID/maps disagree on it for btrfs
+ * subvolumes and overlayfs.  Else fd is closed and -ESTALE returned.
  */
-static int open_checked(const char *path, uint64_t ino)
+static int keep_if_mapped(int fd, uint64_t ino)
 {
 	struct stat st;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fstat(fd, &st) || !stat_matches(&st, ino)) {
 		close(fd);
 		return -ESTALE;
@@ -602,24 +604,37 @@ static int open_checked(const char *path, uint64_t ino)
 	return fd;
 }
 
+/* The file by the path the process mapped it at (under --symfs in a report). */
+static int elf_file__open_path(const struct elf_file *ef, const struct syms *s)
+{
+	char buf[IPC_PATH_LEN];
+
+	elf_file__path(ef, buf, sizeof(buf));
+	return keep_if_mapped(safefile__open_named(s->root, buf, 0), ef->ino);
+}
+
 /*
- * The file behind mapping m of pid: by its path, else, while the process lives,
- * through /proc/PID/map_files/START-END, which still reaches a deleted or
- * replaced file (it needs CAP_SYS_ADMIN, which the tracer has).
+ * The file behind mapping m of pid.  A live trace asks the process first,
+ * through /proc/PID/map_files/START-END: the very file it maps, deleted or
+ * replaced since, and no path of its choosing to follow (it needs
+ * CAP_SYS_ADMIN, which the tracer has); then, once the process is gone, the
+ * path.  A report has only the path: the recording's pids are not this
+ * machine's processes.
  */
 static int elf_file__open(const struct elf_file *ef, const struct syms *s, uint32_t pid,
 			  const struct sym_map *m)
 {
-	char buf[HOST_PATH_MAX];
+	char buf[64];
 	int fd;
 
-	elf_file__host_path(ef, s, buf, sizeof(buf));
-	fd = open_checked(buf, ef->ino);
-	if (fd >= 0)
-		return fd;
-	snprintf(buf, sizeof(buf), "/proc/%u/map_files/%" PRIx64 "-%" PRIx64, pid, m->start,
-		 m->end);
-	return open_checked(buf, ef->ino);
+	if (s->map_files) {
+		snprintf(buf, sizeof(buf), "/proc/%u/map_files/%" PRIx64 "-%" PRIx64, pid,
+			 m->start, m->end);
+		fd = keep_if_mapped(safefile__open_proc(buf, pid, ef->dev), ef->ino);
+		if (fd >= 0 || fd == -EREMOTE)
+			return fd;
+	}
+	return elf_file__open_path(ef, s);
 }
 
 /* Read the file once; failures are remembered so that it is not retried per lookup. */
@@ -890,6 +905,7 @@ struct syms *syms__new(const struct syms_opts *opts)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
+	s->map_files = opts && opts->map_files;
 	if (opts && opts->root && *opts->root) {
 		s->root = strdup(opts->root);
 		if (!s->root) {
@@ -921,23 +937,24 @@ void syms__free(struct syms *s)
 }
 
 /*
- * Read the file at once if its path does not lead to it (deleted, replaced
- * since, or in another mount namespace than ours): then only
- * /proc/PID/map_files reaches it, and only while the process lives.  Else
- * wait until a lookup needs it.
+ * In a live trace, read the file at once if its path does not lead to it
+ * (deleted, replaced since, or in another mount namespace than ours): then
+ * only /proc/PID/map_files reaches it, and only while the process lives.
+ * Else wait until a lookup needs it.
  */
 static void syms__check_path(struct syms *s, struct elf_file *ef, uint32_t pid,
 			     const struct sym_map *m)
 {
-	char buf[HOST_PATH_MAX];
-	struct stat st;
+	int fd;
 
-	if (ef->state != ELF_UNREAD || ef->path_checked)
+	if (!s->map_files || ef->state != ELF_UNREAD || ef->path_checked)
 		return;
 	ef->path_checked = true;
-	elf_file__host_path(ef, s, buf, sizeof(buf));
-	if (!stat(buf, &st) && stat_matches(&st, ef->ino))
+	fd = elf_file__open_path(ef, s);
+	if (fd >= 0) {
+		close(fd);
 		return;
+	}
 	elf_file__load(ef, s, pid, m);
 }
 

@@ -32,8 +32,16 @@ struct sym_res {
 };
 
 struct syms_opts {
-	/* Prefix for file paths (e.g. "/proc/1234/root" for containers); NULL for none. */
+	/*
+	 * Directory the mapped paths are looked up under (--symfs: a copy of
+	 * the traced machine's files); NULL for none.
+	 */
 	const char *root;
+	/*
+	 * The pids are live processes of this machine (a live trace, not a
+	 * report): their files are read through /proc/PID/map_files first.
+	 */
+	bool map_files;
 };
 
 struct syms *syms__new(const struct syms_opts *opts);	/* NULL with errno */
@@ -43,8 +51,10 @@ void syms__free(struct syms *s);			/* accepts NULL */
  * Add a mapping of hdr.pid.  IPC_MAPF_FIRST drops what was known of that
  * process first (a new snapshot, e.g. after exec).  0, -ENOMEM, or -EINVAL
  * when m is not an IPC_REC_MAP; an empty mapping (end <= start) is ignored.
- * A file whose path no longer leads to it (deleted, replaced) is read at
- * once, through /proc/PID/map_files, while the process still lives.
+ * With opts->map_files, a file whose path no longer leads to it (deleted,
+ * replaced) is read at once, through /proc/PID/map_files, while the
+ * process still lives.  Files are opened with the care of safefile.h: a
+ * path that leads to a FIFO, a symlink or a FUSE filesystem is not read.
  */
 int syms__add_map(struct syms *s, const struct ipc_rec_map *m);
 /* Whether maps are known for pid. */

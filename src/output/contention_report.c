@@ -15,6 +15,7 @@
 #include "analysis/contention_int.h"
 #include "decode/names.h"
 #include "lib/json.h"
+#include "lib/textsafe.h"
 #include "model/proctab.h"
 #include "model/stacks.h"
 #include "output/format.h"
@@ -28,14 +29,14 @@ static size_t limit(size_t n, int top)
 
 static void who(char *buf, size_t len, const struct proctab *pt, uint32_t pid)
 {
-	snprintf(buf, len, "%s[%u]", proctab__comm(pt, pid), pid);
+	snprintf(buf, len, "%s[%u]", text__safe(proctab__comm(pt, pid)), pid);
 }
 
 static void thread_name(char *buf, size_t len, const struct proctab *pt, uint32_t tid)
 {
 	const struct thread_info *t = proctab__thread(pt, tid);
 
-	snprintf(buf, len, "%s[%u]", t ? t->comm : "?", tid);
+	snprintf(buf, len, "%s[%u]", t ? text__safe(t->comm) : "?", tid);
 }
 
 /* The lock column: its symbol, else its canonical id. */

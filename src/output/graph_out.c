@@ -5,6 +5,7 @@
  * mechanism.  The JSON schema is documented in the README ("IPC graph").
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "analysis/graph_int.h"
 #include "decode/names.h"
 #include "lib/json.h"
+#include "lib/safefile.h"
 #include "model/collector.h"
 #include "model/proctab.h"
 #include "output/format.h"
@@ -897,6 +899,7 @@ int graph__write_json(struct graph *g, FILE *f, const struct graph_write_opts *o
 int graph__export(struct graph *g, enum graph_export fmt, const char *path, FILE *out,
 		  const struct graph_write_opts *o)
 {
+	char why[PATH_MAX + 128];
 	FILE *f = out;
 	int err;
 
@@ -904,9 +907,9 @@ int graph__export(struct graph *g, enum graph_export fmt, const char *path, FILE
 		fprintf(stderr, "ipctrace: failed to write the graph: no graph was built\n");
 		return -ENOENT;
 	}
-	if (path && !(f = fopen(path, "we"))) {
+	if (path && !(f = safefile__fcreate(path, OUTPUT_MODE, why, sizeof(why)))) {
 		err = -errno;
-		fprintf(stderr, "ipctrace: failed to open %s: %s\n", path, strerror(-err));
+		fprintf(stderr, "ipctrace: %s\n", why);
 		return err;
 	}
 	if (fmt == GRAPH_EXPORT_DOT)

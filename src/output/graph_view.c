@@ -12,6 +12,7 @@
 #include "analysis/graph_int.h"
 #include "decode/names.h"
 #include "lib/json.h"
+#include "lib/textsafe.h"
 #include "model/collector.h"
 #include "output/format.h"
 
@@ -113,9 +114,10 @@ static void who_text(const struct graph *g, uint32_t node, uint32_t tid, char *b
 	if (node == GN_NONE || gnode(g, node)->key.type == GN_KERNEL)
 		snprintf(buf, len, "kernel");
 	else if (tid && tid != gnode(g, node)->key.pid)
-		snprintf(buf, len, "%s[%u/%u]", graph_comm(g, node), gnode(g, node)->key.pid, tid);
+		snprintf(buf, len, "%s[%u/%u]", text__safe(graph_comm(g, node)),
+			 gnode(g, node)->key.pid, tid);
 	else
-		snprintf(buf, len, "%s[%u]", graph_comm(g, node), gnode(g, node)->key.pid);
+		snprintf(buf, len, "%s[%u]", text__safe(graph_comm(g, node)), gnode(g, node)->key.pid);
 }
 
 static void peers_text(const struct graph *g, const struct peers *p, char *buf, size_t len)

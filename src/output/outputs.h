@@ -18,8 +18,11 @@ struct sink;
 struct evprint *evprint__new(struct collector *c, FILE *out, bool json, bool abs_time);
 struct sink *evprint__sink(struct evprint *p);
 
-/* Every record to a recording file; flushed each interval.  NULL with errno. */
-struct recorder *recorder__new(const char *path);
+/*
+ * Every record to a recording file (created 0600); flushed each interval.
+ * NULL with errno and one line in why.
+ */
+struct recorder *recorder__new(const char *path, char *why, size_t whylen);
 struct sink *recorder__sink(struct recorder *r);
 unsigned long long recorder__records(const struct recorder *r);
 unsigned long long recorder__bytes(const struct recorder *r);

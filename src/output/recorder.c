@@ -19,7 +19,7 @@ struct recorder {
 
 static const struct sink_ops recorder_sink_ops;
 
-struct recorder *recorder__new(const char *path)
+struct recorder *recorder__new(const char *path, char *why, size_t whylen)
 {
 	struct recorder *r = calloc(1, sizeof(*r));
 	int err;
@@ -27,7 +27,7 @@ struct recorder *recorder__new(const char *path)
 	if (!r)
 		return NULL;
 	r->sink.ops = &recorder_sink_ops;
-	r->w = recfile_writer__open(path);
+	r->w = recfile_writer__open(path, why, whylen);
 	if (!r->w) {
 		err = errno;
 		free(r);

@@ -17,18 +17,17 @@ static void losses_text(FILE *f, const struct collector_stats *cs)
 	const __u64 *b = cs->last.bpf;
 
 	fprintf(f, "events: %llu", (unsigned long long)cs->events);
-	if (!cs->have_stats) {
-		fprintf(f, "\n");
-		return;
-	}
-	fprintf(f, "  lost: %llu (ring buffer full %llu, no room for entry state %llu)"
-		   "  stacks missed: %llu  unreadable args: %llu  symbols unresolved: %llu",
-		(unsigned long long)(b[IPC_STAT_RB_DROPS] + b[IPC_STAT_INFLIGHT_FULL]),
-		(unsigned long long)b[IPC_STAT_RB_DROPS],
-		(unsigned long long)b[IPC_STAT_INFLIGHT_FULL],
-		(unsigned long long)b[IPC_STAT_STACK_MISSED],
-		(unsigned long long)b[IPC_STAT_READ_FAULT],
-		(unsigned long long)cs->last.sym_missed);
+	/* the kernel's counters come with IPC_REC_STATS; a recording may lack it */
+	if (cs->have_stats)
+		fprintf(f, "  lost: %llu (ring buffer full %llu, no room for entry state %llu)"
+			   "  stacks missed: %llu  unreadable args: %llu",
+			(unsigned long long)(b[IPC_STAT_RB_DROPS] + b[IPC_STAT_INFLIGHT_FULL]),
+			(unsigned long long)b[IPC_STAT_RB_DROPS],
+			(unsigned long long)b[IPC_STAT_INFLIGHT_FULL],
+			(unsigned long long)b[IPC_STAT_STACK_MISSED],
+			(unsigned long long)b[IPC_STAT_READ_FAULT]);
+	/* this run's own symbolizer: a report of a recording counts its own misses */
+	fprintf(f, "  symbols unresolved: %llu", (unsigned long long)cs->sym_unresolved);
 	if (b[IPC_STAT_LOCK_UNMATCHED])
 		fprintf(f, "  lock calls unmatched: %llu",
 			(unsigned long long)b[IPC_STAT_LOCK_UNMATCHED]);
@@ -55,7 +54,7 @@ static void losses_json(struct jw *w, const struct collector_stats *cs)
 	jw__kv_u64(w, "targets_full", b[IPC_STAT_TARGETS_FULL]);
 	jw__kv_u64(w, "watch_full", b[IPC_STAT_WATCH_FULL]);
 	jw__kv_u64(w, "lock_unmatched", b[IPC_STAT_LOCK_UNMATCHED]);
-	jw__kv_u64(w, "symbols_unresolved", cs->last.sym_missed);
+	jw__kv_u64(w, "symbols_unresolved", cs->sym_unresolved);
 	jw__kv_u64(w, "malformed_records", cs->bad);
 	jw__obj_end(w);
 }

@@ -4,6 +4,7 @@
  * the two lock programs to each, entry and return, with the function as
  * the BPF cookie.  See locks.h for which library and which address.
  */
+#define _GNU_SOURCE	/* statx */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -13,10 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <bpf/libbpf.h>
 
 #include "ipctrace_abi.h"
+#include "lib/safefile.h"
+#include "lib/textsafe.h"
 #include "lib/vec.h"
 #include "model/syms.h"
 #include "probe/loader.h"
@@ -235,7 +237,13 @@ static int elf_func_offset(Elf *elf, const char *path, const char *name, uint64_
 	return 0;
 }
 
-static Elf *elf_open_path(const char *path, int *fd, char *err, size_t errlen)
+/*
+ * The ELF file at path: a file of our own (locks__func_offset(), tests), or
+ * with pid a /proc magic link of that process, opened with safefile's
+ * care (regular files only, none on FUSE: dev is its device).
+ */
+static Elf *elf_open_path(const char *path, uint32_t pid, uint32_t dev, int *fd, char *err,
+			  size_t errlen)
 {
 	Elf *elf;
 	int ret;
@@ -245,9 +253,15 @@ static Elf *elf_open_path(const char *path, int *fd, char *err, size_t errlen)
 		errno = EINVAL;
 		return NULL;
 	}
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pid) {
+		*fd = safefile__open_proc(path, pid, dev);
+	} else {
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (*fd < 0)
+			*fd = -errno;
+	}
 	if (*fd < 0) {
-		ret = errno;
+		ret = -*fd;
 		snprintf(err, errlen, "failed to open %s: %s", path, strerror(ret));
 		errno = ret;
 		return NULL;
@@ -271,7 +285,7 @@ int locks__func_offset(const char *path, const char *name, uint64_t *vaddr, uint
 	int fd, ret;
 	Elf *elf;
 
-	elf = elf_open_path(path, &fd, err, errlen);
+	elf = elf_open_path(path, 0, 0, &fd, err, errlen);
 	if (!elf)
 		return -errno;
 	ret = elf_func_offset(elf, path, name, vaddr, offset, &size, err, errlen);
@@ -395,34 +409,15 @@ static int role_of(const char *path)
 	return -1;
 }
 
-static bool file_is(const char *path, uint32_t dev, uint64_t ino)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return false;
-	return st.st_ino == ino && ((major(st.st_dev) << 20) | minor(st.st_dev)) == dev;
-}
-
 /*
- * Our way to the file the target maps: its path under the target's root
- * (containers), unless that is no longer the mapped file; then the mapping
- * itself, which the kernel keeps reachable through map_files.
+ * Our way to the file the target maps: the mapping itself, which the
+ * kernel keeps reachable through map_files, deleted or replaced or in
+ * another mount namespace, and which involves no path the target could
+ * have pointed somewhere else (a symlink, a FIFO, a FUSE mount).
  */
 static void file_open_path(struct lk_file *f, uint32_t pid)
 {
-	static const char deleted[] = " (deleted)";
-	size_t len = strlen(f->path), dl = sizeof(deleted) - 1;
-	int n;
-
 	f->label = f->path;
-	if (!(len > dl && !strcmp(f->path + len - dl, deleted))) {
-		/* path is at most IPC_PATH_LEN - 1 bytes: it fits after the prefix */
-		n = snprintf(f->open_path, sizeof(f->open_path), "/proc/%u/root", pid);
-		memcpy(f->open_path + n, f->path, len + 1);
-		if (file_is(f->open_path, f->dev, f->ino))
-			return;
-	}
 	snprintf(f->open_path, sizeof(f->open_path), "/proc/%u/map_files/%llx-%llx", pid,
 		 (unsigned long long)f->start, (unsigned long long)f->end);
 }
@@ -446,7 +441,8 @@ static int scan_map(void *ctx, const struct ipc_rec_map *m)
 	f->ino = m->ino;
 	f->start = m->start;
 	f->end = m->end;
-	snprintf(f->path, sizeof(f->path), "%s", m->path);
+	/* for messages only (the file is reached through map_files): cleaned for the terminal */
+	text__clean(f->path, sizeof(f->path), m->path, (size_t)-1);
 	return 0;
 }
 
@@ -454,14 +450,15 @@ static int scan_map(void *ctx, const struct ipc_rec_map *m)
 static void scan_exe(struct lk_scan *sc)
 {
 	struct lk_file *f = &sc->files[ROLE_EXE];
-	struct stat st;
+	struct statx stx;
 
 	snprintf(f->open_path, sizeof(f->open_path), "/proc/%u/exe", sc->pid);
-	if (stat(f->open_path, &st))
+	/* the inode as the kernel has it: no question to the file's filesystem */
+	if (statx(AT_FDCWD, f->open_path, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, &stx))
 		return;
 	f->found = true;
-	f->dev = (major(st.st_dev) << 20) | minor(st.st_dev);
-	f->ino = st.st_ino;
+	f->dev = stx.stx_dev_major << 20 | (stx.stx_dev_minor & 0xfffff);
+	f->ino = stx.stx_ino;
 	f->label = "the executable";
 }
 
@@ -574,7 +571,8 @@ static int open_roles(struct lk_scan *sc, struct lk_elfs *e, char *err, size_t e
 			continue;
 		if (r != ROLE_EXE)
 			file_open_path(&sc->files[r], sc->pid);
-		e->elf[r] = elf_open_path(sc->files[r].open_path, &e->fd[r], err, errlen);
+		e->elf[r] = elf_open_path(sc->files[r].open_path, sc->pid, sc->files[r].dev,
+					  &e->fd[r], err, errlen);
 		/* the executable is only a last resort: a script or a 32-bit one is no error */
 		if (!e->elf[r] && r != ROLE_EXE)
 			return -errno;

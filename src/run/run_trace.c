@@ -6,6 +6,7 @@
  * exit or the last target's exit; then drain, report and detach.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include "cli/cli.h"
 #include "decode/decode.h"
 #include "lib/hmap.h"
+#include "lib/safefile.h"
+#include "lib/textsafe.h"
 #include "model/collector.h"
 #include "ipc_obj.h"
 #include "model/objkey.h"
@@ -87,16 +90,20 @@ static int setup_signals(void)
 static int setup_output(struct trace *t)
 {
 	const struct env *env = t->env;
+	char why[PATH_MAX + 128];
+	int err;
 
 	t->out = session__out(env);
 	if (env->mode == MODE_LIVE && env->output) {
-		t->out = fopen(env->output, "we");
+		t->out = safefile__fcreate(env->output, OUTPUT_MODE, why, sizeof(why));
 		if (!t->out) {
-			fprintf(stderr, "ipctrace: failed to open %s: %s\n", env->output,
-				strerror(errno));
+			fprintf(stderr, "ipctrace: %s\n", why);
 			return -errno;
 		}
 	}
+	err = session__check_files(env);
+	if (err)
+		return err;
 	t->tty = isatty(fileno(t->out));
 	/*
 	 * Not line-buffered even into a pipe: a write(2) per event would cost
@@ -211,7 +218,8 @@ static int lifetimes_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 		fmt_wait_status(how, sizeof(how), p->exit_code);
 		fprintf(stderr, "ipctrace: %s %u (%s) %s\n",
 			h->op == IPC_OP_PROC_EXIT ? "process" : "thread",
-			h->op == IPC_OP_PROC_EXIT ? h->pid : h->tid, h->comm, how);
+			h->op == IPC_OP_PROC_EXIT ? h->pid : h->tid, text__safe(h->comm),
+			how);
 	}
 	return 0;
 }
@@ -319,6 +327,7 @@ static int push_meta(struct trace *t)
 static int setup_collector(struct trace *t)
 {
 	const struct env *env = t->env;
+	char why[PATH_MAX + 128];
 	int ret;
 
 	t->c = t->ss.c = collector__new();
@@ -326,12 +335,12 @@ static int setup_collector(struct trace *t)
 	if (!t->c || !t->alive)
 		return -ENOMEM;
 	collector__set_verbose(t->c, env->verbose);
+	collector__set_live(t->c);
 	if (env->mode == MODE_RECORD) {
-		t->recorder = recorder__new(env->output);
+		t->recorder = recorder__new(env->output, why, sizeof(why));
 		if (!t->recorder) {
 			ret = -errno;
-			fprintf(stderr, "ipctrace: failed to create %s: %s\n", env->output,
-				strerror(errno));
+			fprintf(stderr, "ipctrace: %s\n", why);
 			return ret;
 		}
 		ret = collector__add_sink(t->c, recorder__sink(t->recorder));

@@ -4,9 +4,10 @@
  * command line asks for, and replaying a recording.
  */
 #include <errno.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/contention.h"
 #include "analysis/flamesink.h"
@@ -16,6 +17,7 @@
 #include "analysis/racesink.h"
 #include "analysis/summary.h"
 #include "cli/cli.h"
+#include "lib/safefile.h"
 #include "model/collector.h"
 #include "model/stacks.h"
 #include "output/metrics_out.h"
@@ -221,4 +223,24 @@ int session__write_files(const struct session *ss, const struct env *env)
 			err = -EIO;
 	}
 	return err;
+}
+
+/* Create each end-of-run file now, so that a refusal comes before the run, not after it. */
+int session__check_files(const struct env *env)
+{
+	const char *paths[] = { env->graph_file, env->folded_file, env->flame_file };
+	char why[PATH_MAX + 128];
+	int fd;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (!paths[i])
+			continue;
+		fd = safefile__create(paths[i], OUTPUT_MODE, why, sizeof(why));
+		if (fd < 0) {
+			fprintf(stderr, "ipctrace: %s\n", why);
+			return fd;
+		}
+		close(fd);
+	}
+	return 0;
 }

@@ -2,6 +2,7 @@
 /*
  * /proc snapshots of processes, threads and their IPC fds.
  */
+#define _GNU_SOURCE	/* statx */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +13,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/sysmacros.h>
 
 #include "decode/decode.h"
+#include "lib/safefile.h"
 #include "source/procfs.h"
 
 #define MQUEUE_MAGIC 0x19800202
@@ -180,29 +181,67 @@ static void socket_family(uint32_t pid, uint64_t ino, struct ipc_obj *o)
 	}
 }
 
+int procfs__fd_stat(uint32_t pid, int fd, struct procfs_fdstat *fs)
+{
+	struct statx stx;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT,
+		  STATX_TYPE | STATX_INO | STATX_MNT_ID, &stx))
+		return -errno;
+	fs->mode = stx.stx_mode;
+	fs->ino = stx.stx_ino;
+	fs->dev = stx.stx_dev_major << 20 | (stx.stx_dev_minor & 0xfffff);
+	fs->mnt_id = stx.stx_mask & STATX_MNT_ID ? stx.stx_mnt_id : 0;
+	return 0;
+}
+
+/*
+ * Whether the file behind fd is a POSIX message queue: its mount is an
+ * mqueue one.  A queue from mq_open() lives on the IPC namespace's internal
+ * mount, in no mount table: only then is statfs() asked, which for a
+ * kernel-internal filesystem answers at once; a file on a mount that the
+ * table shows, FUSE above all, is never asked.
+ */
+static bool fd_is_mqueue(uint32_t pid, const char *path, const struct procfs_fdstat *fs)
+{
+	char type[32];
+	struct statfs sfs;
+	int ret;
+
+	if (!fs->mnt_id || safefile__dev_is_fuse(pid, fs->dev))
+		return false;
+	ret = safefile__mnt_fstype(pid, fs->mnt_id, type, sizeof(type));
+	if (!ret)
+		return !strcmp(type, "mqueue");
+	return ret == -ENOENT && !statfs(path, &sfs) && sfs.f_type == MQUEUE_MAGIC;
+}
+
 int procfs__fd_obj(uint32_t pid, int fd, struct ipc_obj *o, char *name, size_t namelen)
 {
+	struct procfs_fdstat fs;
 	char path[64], link[256];
-	struct statfs sfs;
-	struct stat st;
 	ssize_t n;
+	int err;
 
 	memset(o, 0, sizeof(*o));
 	name[0] = 0;
+	err = procfs__fd_stat(pid, fd, &fs);
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
-	if (stat(path, &st))
-		return -errno;
 	n = readlink(path, link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = 0;
-	o->ino = st.st_ino;
-	o->dev = (major(st.st_dev) << 20) | minor(st.st_dev);
-	if (S_ISFIFO(st.st_mode)) {
+	o->ino = fs.ino;
+	o->dev = fs.dev;
+	if (S_ISFIFO(fs.mode)) {
 		o->kind = strncmp(link, "pipe:", 5) ? IPC_OBJ_FIFO : IPC_OBJ_PIPE;
 		if (o->kind == IPC_OBJ_FIFO)
 			snprintf(name, namelen, "%s", link);
-	} else if (S_ISSOCK(st.st_mode)) {
-		socket_family(pid, st.st_ino, o);
-	} else if (!statfs(path, &sfs) && sfs.f_type == MQUEUE_MAGIC) {
+	} else if (S_ISSOCK(fs.mode)) {
+		socket_family(pid, fs.ino, o);
+	} else if (S_ISREG(fs.mode) && fd_is_mqueue(pid, path, &fs)) {
 		o->kind = IPC_OBJ_MQ;
 		snprintf(name, namelen, "%.*s", (int)strcspn(link, " "), link);
 	} else {

@@ -23,6 +23,22 @@ int procfs__tgid_of(uint32_t tid);
 /* IPC_REC_TASK for pid, then each of its threads.  0 or -errno. */
 int procfs__snapshot_task(uint32_t pid, procfs_cb cb, void *ctx);
 
+/* What an fd is, as the kernel's inode says (see procfs__fd_stat()). */
+struct procfs_fdstat {
+	uint32_t mode;		/* S_IF* and permissions */
+	uint64_t ino;
+	uint32_t dev;		/* major << 20 | minor */
+	uint64_t mnt_id;	/* 0 if the kernel does not say (before 5.8) */
+};
+
+/*
+ * Type, inode and device of fd of pid, from the kernel's inode and never
+ * from the file's filesystem (statx with AT_STATX_DONT_SYNC through
+ * /proc/PID/fd): a process holding a file on a stalled FUSE or network
+ * filesystem cannot block us.  0 or -errno.
+ */
+int procfs__fd_stat(uint32_t pid, int fd, struct procfs_fdstat *fs);
+
 /* Classify one fd of a live process into o (name: FIFO path or mq name).  0 or -errno. */
 int procfs__fd_obj(uint32_t pid, int fd, struct ipc_obj *o, char *name, size_t namelen);
 

@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "ipctrace_abi.h"
+#include "lib/safefile.h"
 #include "source/recfile.h"
 
 #define FILE_HDR_SIZE	32
@@ -102,7 +103,10 @@ static int write_all(int fd, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* Bytes read (less than len only at end of file), or -errno. */
+/*
+ * Bytes read (less than len only at end of file), or -errno.  -EINTR too:
+ * a recording on a pipe may never end, and Ctrl-C must still stop report.
+ */
 static ssize_t read_full(int fd, unsigned char *buf, size_t len)
 {
 	size_t got = 0;
@@ -110,11 +114,8 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t len)
 	while (got < len) {
 		ssize_t n = read(fd, buf + got, len - got);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0)
 			return -errno;
-		}
 		if (n == 0)
 			break;
 		got += (size_t)n;
@@ -146,9 +147,10 @@ static void writer__destroy(struct recfile_writer *w)
 	free(w);
 }
 
-struct recfile_writer *recfile_writer__open(const char *path)
+struct recfile_writer *recfile_writer__open(const char *path, char *why, size_t whylen)
 {
 	struct recfile_writer *w;
+	char dummy[8];
 	int err;
 
 	w = calloc(1, sizeof(*w));
@@ -163,9 +165,13 @@ struct recfile_writer *recfile_writer__open(const char *path)
 		err = -ENOMEM;
 		goto err_free;
 	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (!why || !whylen) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	w->fd = safefile__create(path, RECORDING_MODE, why, whylen);
 	if (w->fd < 0) {
-		err = -errno;
+		err = w->fd;
 		goto err_free;
 	}
 	err = writer__put_header(w);
@@ -529,6 +535,11 @@ int recfile_reader__next(struct recfile_reader *r, const void **rec, size_t *len
 			return rc;
 	}
 	return reader__record(r, rec, len);
+}
+
+int recfile_reader__fd(const struct recfile_reader *r)
+{
+	return r->fd;
 }
 
 const char *recfile_reader__error(const struct recfile_reader *r)

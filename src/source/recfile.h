@@ -31,8 +31,12 @@
 struct recfile_writer;
 struct recfile_reader;
 
-/* Creates (truncates) path.  NULL with errno set. */
-struct recfile_writer *recfile_writer__open(const char *path);
+/*
+ * Creates path, mode 0600 (safefile__create(): an existing file is
+ * replaced only if it is ours).  NULL with errno set and, unless why is
+ * NULL, one line saying why.
+ */
+struct recfile_writer *recfile_writer__open(const char *path, char *why, size_t whylen);
 /*
  * Appends one record.  0 or -errno (-EINVAL if len is shorter than struct
  * ipc_hdr, which the reader would reject, or > RECFILE_MAX_RECORD).  After a
@@ -62,5 +66,6 @@ int recfile_reader__next(struct recfile_reader *r, const void **rec, size_t *len
  */
 const char *recfile_reader__error(const struct recfile_reader *r);
 void recfile_reader__close(struct recfile_reader *r);	/* accepts NULL */
+int recfile_reader__fd(const struct recfile_reader *r);	/* the file, for fstat() */
 
 #endif /* IPCTRACE_RECFILE_H */

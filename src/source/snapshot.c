@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "decode/decode.h"
 #include "lib/hmap.h"
@@ -59,18 +58,16 @@ static void read_comm(uint32_t pid, char *comm, size_t len)
 /* The object behind fd, as the probes would describe it.  0, or -ENOENT if not IPC. */
 static int fd_obj(struct snap *s, uint32_t pid, int fd, struct ipc_rec_fdsnap *r)
 {
-	char path[64];
-	struct stat st;
+	struct procfs_fdstat fs;
 
-	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
-	if (stat(path, &st))
-		return -errno;
-	if (S_ISSOCK(st.st_mode) && s->diag) {
-		const struct sockdiag_sock *ds = sockdiag__find(s->diag, st.st_ino);
+	if (procfs__fd_stat(pid, fd, &fs))
+		return -ENOENT;
+	if (S_ISSOCK(fs.mode) && s->diag) {
+		const struct sockdiag_sock *ds = sockdiag__find(s->diag, fs.ino);
 
 		if (!ds)	/* netlink, packet...: not a socket we trace */
 			return -ENOENT;
-		sockdiag__to_obj(ds, (major(st.st_dev) << 20) | minor(st.st_dev), &r->obj);
+		sockdiag__to_obj(ds, fs.dev, &r->obj);
 		snprintf(r->name, sizeof(r->name), "%s", ds->name);
 	} else if (procfs__fd_obj(pid, fd, &r->obj, r->name, sizeof(r->name))) {
 		return -ENOENT;
@@ -182,8 +179,8 @@ static int snap_fds(struct snap *s, uint32_t pid, bool (*match)(struct snap *, u
 static bool fd_wanted(struct snap *s, uint32_t pid, int fd)
 {
 	struct want_key k = {};
+	struct procfs_fdstat fs;
 	char path[64], link[256];
-	struct stat st;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
@@ -195,9 +192,9 @@ static bool fd_wanted(struct snap *s, uint32_t pid, int fd)
 		k.cls = 'p';
 	} else if (sscanf(link, "socket:[%" SCNu64 "]", &k.ino) == 1) {
 		k.cls = 's';
-	} else if (s->want_files && link[0] == '/' && !stat(path, &st)) {
-		k.ino = st.st_ino;
-		k.dev = (major(st.st_dev) << 20) | minor(st.st_dev);
+	} else if (s->want_files && link[0] == '/' && !procfs__fd_stat(pid, fd, &fs)) {
+		k.ino = fs.ino;
+		k.dev = fs.dev;
 		k.cls = 'f';
 	} else {
 		return false;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/safefile.h"
 #include "model/collector.h"
 #include "source/recfile.h"
 #include "source/source.h"
@@ -79,5 +80,7 @@ struct source *source_file__new(struct collector *c, const char *path, char *err
 		errno = saved;
 		return NULL;
 	}
+	/* no output of this run may overwrite the recording (report -o FILE FILE) */
+	safefile__protect(recfile_reader__fd(fs->reader));
 	return &fs->base;
 }

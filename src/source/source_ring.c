@@ -168,15 +168,13 @@ int source_ring__push_stats(struct source *s)
 	struct ring_source *rs = (struct ring_source *)s;
 	const struct collector_stats *cs = collector__stats(s->c);
 	struct ipc_rec_stats st = {};
-	struct syms *sy;
 
 	ipc_hdr_collector(&st.hdr, IPC_REC_STATS, 0, 0, "ipctrace");
 	if (loader__read_stats(rs->loader, st.bpf))
 		return -ENOMEM;
 	st.user_events = cs->records;
 	st.user_bad = cs->bad;
-	sy = collector__syms(s->c);
-	st.sym_missed = sy ? syms__missed(sy) : 0;
+	st.sym_missed = cs->sym_unresolved;
 	return collector__push(s->c, &st, sizeof(st));
 }
 

@@ -114,6 +114,21 @@ class Workload:
         return int(found[0]["pid"])
 
 
+def wait_attached(proc, timeout=30):
+    """Read the stderr of `ipctrace -v` (a text-mode Popen) until it says it is tracing."""
+    seen = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if "ipctrace: tracing" in line:
+            return seen
+    proc.kill()
+    raise AssertionError("ipctrace never attached:\n" + "".join(seen))
+
+
 def bpf_programs_held():
     """Ids of the BPF programs a live process holds, by fd or through a link fd."""
     held = set()

@@ -130,7 +130,9 @@ static void test_utf8_valid_passes(void **state)
 	EXPECT_STR("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
 	EXPECT_STR("\xed\x9f\xbf", "\"\xed\x9f\xbf\"");		/* U+D7FF */
 	EXPECT_STR("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"");	/* U+10FFFF */
-	EXPECT_STR("\xc2\x80", "\"\xc2\x80\"");			/* U+0080 */
+	/* C1 controls are valid UTF-8 that terminals may obey: escaped, not dropped */
+	EXPECT_STR("\xc2\x80", "\"\\u0080\"");		/* U+0080 */
+	EXPECT_STR("\xc2\xa0", "\"\xc2\xa0\"");			/* U+00A0 */
 }
 
 static void test_utf8_invalid_replaced(void **state)

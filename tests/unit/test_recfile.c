@@ -192,7 +192,7 @@ static void test_round_trip(void **state)
 	uint32_t got;
 	size_t len, chunks;
 
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	assert_int_equal(recfile_writer__bytes(w), HDR_SIZE);
 	write_records(w, 0, n);
@@ -233,7 +233,7 @@ static void test_flush_boundaries(void **state)
 	size_t len;
 
 	/* No records: just the header, which reads as an empty recording. */
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	assert_int_equal(recfile_writer__flush(w), 0);
 	assert_int_equal(recfile_writer__bytes(w), HDR_SIZE);
@@ -241,7 +241,7 @@ static void test_flush_boundaries(void **state)
 	assert_int_equal(read_all(tf->path[0], 0, &got, msg, sizeof(msg)), 0);
 	assert_int_equal(got, 0);
 
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	write_records(w, 0, 3);
 	assert_int_equal(recfile_writer__bytes(w), HDR_SIZE);	/* still buffered */
@@ -273,9 +273,9 @@ static void test_writer_rejects(void **state)
 	struct recfile_writer *w;
 
 	errno = 0;
-	assert_null(recfile_writer__open("/nonexistent-dir/x.rec"));
+	assert_null(recfile_writer__open("/nonexistent-dir/x.rec", NULL, 0));
 	assert_int_equal(errno, ENOENT);
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	assert_int_equal(recfile_writer__write(w, buf, 0), -EINVAL);
 	assert_int_equal(recfile_writer__write(w, buf, sizeof(struct ipc_hdr) - 1), -EINVAL);
@@ -300,7 +300,7 @@ static void test_truncate_every_offset(void **state)
 	unsigned char *buf;
 	size_t len;
 
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	bound[0] = recfile_writer__bytes(w);
 	for (int k = 1; k < 4; k++) {
@@ -532,7 +532,7 @@ static void test_chunk_damage(void **state)
 	uint32_t got;
 	size_t len;
 
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	write_records(w, 0, 4);
 	assert_int_equal(recfile_writer__flush(w), 0);
@@ -622,7 +622,7 @@ static void test_random_damage(void **state)
 	unsigned char *buf;
 	size_t len;
 
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	write_records(w, 0, 20);
 	assert_int_equal(recfile_writer__close(w), 0);
@@ -671,7 +671,7 @@ static void test_crash_copy(void **state)
 	uint32_t got;
 	size_t len;
 
-	w = recfile_writer__open(tf->path[0]);
+	w = recfile_writer__open(tf->path[0], NULL, 0);
 	assert_non_null(w);
 	write_records(w, 0, 100);
 	assert_int_equal(recfile_writer__flush(w), 0);

@@ -605,7 +605,7 @@ static void test_deleted_files(void **state)
 	assert_int_equal(rmdir(dir), 0);
 	c = calloc(1, sizeof(*c));
 	assert_non_null(c);
-	c->s = syms__new(NULL);
+	c->s = syms__new(&(struct syms_opts){ .map_files = true });
 	assert_non_null(c->s);
 	assert_int_equal(syms__read_proc_maps((uint32_t)l.pid, capture_cb, c), 0);
 	assert_non_null(strstr(c->recs[0].path, " (deleted)"));
@@ -670,6 +670,55 @@ static void test_root_prefix(void **state)
 	syms__free(s);
 }
 
+/*
+ * What a process or a recording can put behind a mapped path: a FIFO, a
+ * symlink (to a real ELF file, even), a device, /proc, "..".  None is
+ * opened: each lookup returns at once (the alarm fails a blocking open),
+ * with the module known and no symbol, counted as missed.  In live mode
+ * too, where the path is the fallback after /proc/PID/map_files.
+ */
+static void test_hostile_paths(void **state)
+{
+	char dir[] = "/tmp/test_syms.XXXXXX", fifo[64], link[64], dotdot[128];
+	const char *paths[] = { fifo, link, dotdot, "/dev/zero", "/proc/self/exe" };
+	struct ipc_rec_map m;
+	struct sym_res r;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(dotdot, sizeof(dotdot), "%s/../%s/fifo", dir, strrchr(dir, '/') + 1);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink(fixture("fx_pie"), link), 0);
+	alarm(10);
+	for (int live = 0; live < 2; live++) {
+		struct syms *s = syms__new(&(struct syms_opts){ .map_files = live });
+
+		assert_non_null(s);
+		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			uint32_t pid = 0x7ffffff0 + (uint32_t)i;	/* no such process */
+
+			memset(&m, 0, sizeof(m));
+			m.hdr.type = IPC_REC_MAP;
+			m.hdr.pid = pid;
+			m.start = 0x400000;
+			m.end = 0x401000;
+			m.mflags = IPC_MAPF_FIRST;
+			snprintf(m.path, sizeof(m.path), "%s", paths[i]);
+			assert_int_equal(syms__add_map(s, &m), 0);
+			assert_int_equal(syms__resolve(s, pid, 0x400123, &r), 0);
+			assert_null(r.name);
+			assert_string_equal(r.module, paths[i]);
+		}
+		assert_int_equal(syms__missed(s), sizeof(paths) / sizeof(paths[0]));
+		syms__free(s);
+	}
+	alarm(0);
+	assert_int_equal(unlink(fifo), 0);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_deleted_files),
 		cmocka_unit_test(test_self),
 		cmocka_unit_test(test_root_prefix),
+		cmocka_unit_test(test_hostile_paths),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

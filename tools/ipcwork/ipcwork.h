@@ -69,6 +69,7 @@ struct wk_opts {
 	bool use_send;
 	bool handler;
 	bool abstract;
+	const char *map_file;	/* trap-map: a file to map as well */
 };
 
 typedef int (*wk_run_fn)(const struct wk_opts *o);
@@ -166,6 +167,8 @@ int run_signal_star(const struct wk_opts *o);
 int run_signal_wait(const struct wk_opts *o);
 int run_timer_signal(const struct wk_opts *o);
 int run_idle(const struct wk_opts *o);
+int run_trap_map(const struct wk_opts *o);
+int run_hostile_names(const struct wk_opts *o);
 
 /* Lock objects the tests find by name (symbol table) or by the reported address. */
 extern pthread_mutex_t counter_lock;

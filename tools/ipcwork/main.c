@@ -56,6 +56,12 @@ static const struct wk_scenario scenarios[] = {
 	  "a pipe, a socketpair and a queue held open COUNT seconds with no traffic" },
 	{ "fork-storm", 1000, run_fork_storm,
 	  "COUNT short-lived children, one at a time, each writes SIZE bytes to a pipe and exits" },
+	{ "trap-map", 20, run_trap_map,
+	  "maps copies of itself, deletes them and leaves a FIFO and a symlink to one at "
+	  "their names; COUNT blocking pipe reads" },
+	{ "hostile-names", 50, run_hostile_names,
+	  "terminal controls in every name it picks (comms, FIFO, queue, socket, a symbol); "
+	  "COUNT messages each way, a contended mutex, a signal" },
 	{ "emit", 4096, run_emit,
 	  "write COUNT bytes to stdout in SIZE-byte writes (used by exec-pipe)" },
 };
@@ -74,6 +80,7 @@ enum {
 	OPT_SEND,
 	OPT_HANDLER,
 	OPT_ABSTRACT,
+	OPT_MAP,
 	OPT_INFO_FD,
 	OPT_GATE_FD,
 	OPT_LABEL,
@@ -110,6 +117,7 @@ static const struct argp_option options[] = {
 	  "signal scenarios: handlers and sigsuspend instead of sigwaitinfo", 2 },
 	{ "abstract", OPT_ABSTRACT, NULL, 0,
 	  "unix-server: an abstract socket name instead of a path", 2 },
+	{ "map", OPT_MAP, "FILE", 0, "trap-map: also map FILE and keep it open", 2 },
 	/* Internal: how exec-pipe hands its info stream and start gate to `emit`. */
 	{ "info-fd", OPT_INFO_FD, "FD", OPTION_HIDDEN, NULL, 0 },
 	{ "gate-fd", OPT_GATE_FD, "FD", OPTION_HIDDEN, NULL, 0 },
@@ -218,6 +226,9 @@ static error_t parse_scenario_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_HANDLER:
 		o->handler = true;
+		break;
+	case OPT_MAP:
+		o->map_file = arg;
 		break;
 	case OPT_ABSTRACT:
 		o->abstract = true;
