@@ -10,6 +10,7 @@
 
 #include "decode/names.h"
 #include "lib/json.h"
+#include "lib/textsafe.h"
 #include "output/format.h"
 
 /* The object as in events: a futex by its address, or its shared key. */
@@ -63,10 +64,7 @@ size_t fmt_inflight_text(char *buf, size_t len, const struct fmt_ctx *c,
 	fmt_ts(ts, sizeof(ts), c, b->hdr.ts_ns);
 	inflight_obj(obj, sizeof(obj), b);
 	fmt_duration(dur, sizeof(dur), b->hdr.dur_ns);
-	for (n = 0; n + 1 < sizeof(comm) && b->hdr.comm[n]; n++)
-		comm[n] = (unsigned char)b->hdr.comm[n] < 0x20 || b->hdr.comm[n] == 0x7f ?
-			  '?' : b->hdr.comm[n];
-	comm[n] = 0;
+	text__clean(comm, sizeof(comm), b->hdr.comm, sizeof(b->hdr.comm));
 	n = snprintf(buf, len, "%s %s[%u/%u] %s %s", ts, comm, b->hdr.pid, b->hdr.tid,
 		     ipc_op_name(b->hdr.op), obj);
 	if (on_fd(b) && n < len)

@@ -14,6 +14,7 @@
 #include "analysis/stalls_int.h"
 #include "decode/names.h"
 #include "lib/json.h"
+#include "lib/textsafe.h"
 #include "model/collector.h"
 #include "model/proctab.h"
 #include "model/stacks.h"
@@ -48,7 +49,7 @@ static const char *wait_name(unsigned int w)
 
 static size_t thread_name(char *buf, size_t len, const struct ipc_rec_blocked *b)
 {
-	return snprintf(buf, len, "%s[%u/%u]", b->hdr.comm, b->hdr.pid, b->hdr.tid);
+	return snprintf(buf, len, "%s[%u/%u]", text__safe(b->hdr.comm), b->hdr.pid, b->hdr.tid);
 }
 
 /* Another thread by tid: from the look if it is there, else from the process table. */
@@ -62,13 +63,15 @@ static size_t tid_name(char *buf, size_t len, struct stalls *s, const struct loo
 		return thread_name(buf, len, &t->b);
 	ti = proctab__thread(collector__procs_const(s->c), tid);
 	if (ti)
-		return snprintf(buf, len, "%s[%u/%u]", ti->comm, ti->pid, tid);
+		return snprintf(buf, len, "%s[%u/%u]", text__safe(ti->comm), ti->pid, tid);
 	return snprintf(buf, len, "thread %u", tid);
 }
 
 static size_t pid_name(char *buf, size_t len, struct stalls *s, uint32_t pid)
 {
-	return snprintf(buf, len, "%s[%u]", proctab__comm(collector__procs_const(s->c), pid), pid);
+	const char *comm = proctab__comm(collector__procs_const(s->c), pid);
+
+	return snprintf(buf, len, "%s[%u]", text__safe(comm), pid);
 }
 
 static size_t blocked_for(char *buf, size_t len, const struct ipc_rec_blocked *b)
