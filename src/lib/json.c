@@ -179,10 +179,12 @@ static void jw_quoted(struct jw *w, const char *str, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 		size_t k = 1;
+		bool ctl;
 
 		if (c >= 0x80)
 			k = utf8_seq_len(s + i, n - i);
-		if (c >= 0x20 && c != '"' && c != '\\' && k && !(k > 1 && text__cp_unsafe(s + i, k))) {
+		ctl = k > 1 && text__cp_unsafe(s + i, k);	/* valid, but a control */
+		if (c >= 0x20 && c != '"' && c != '\\' && k && !ctl) {
 			i += k;		/* safe as it is: written with its run */
 			continue;
 		}

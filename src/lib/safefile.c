@@ -486,13 +486,14 @@ static int check_existing(int fd, const char *path, bool followed, mode_t mode, 
 	if (fstat(fd, &st))
 		return -errno;
 	if (is_input(&st))
-		return refuse(err, errlen, -EEXIST, "refusing to write %s: it is an input of this run",
-			      path);
+		return refuse(err, errlen, -EEXIST,
+			      "refusing to write %s: it is an input of this run", path);
 	if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
 		return fcntl(fd, F_SETFL, 0) ? -errno : 0;
 	if (!S_ISREG(st.st_mode))
-		return refuse(err, errlen, -EINVAL, "refusing to write %s: not a regular file, pipe "
-			      "or character device", path);
+		return refuse(err, errlen, -EINVAL,
+			      "refusing to write %s: not a regular file, pipe or character device",
+			      path);
 	if (followed && is_own_stdio(&st))
 		return fcntl(fd, F_SETFL, O_APPEND) ? -errno : 0;
 	if (followed)

@@ -19,7 +19,10 @@ bool text__cp_unsafe(const unsigned char *s, size_t len)
 	if (len != 3 || s[0] != 0xe2)
 		return false;
 	cp = (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-	/* U+200E/F marks, U+2028/9 separators, U+202A..E embeddings and overrides, U+2066..9 isolates */
+	/*
+	 * U+200E/F direction marks, U+2028/9 line and paragraph separators,
+	 * U+202A..E embeddings and overrides, U+2066..9 isolates
+	 */
 	return cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069);
 }

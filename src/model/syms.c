@@ -111,7 +111,7 @@ struct sym_proc {
 
 struct syms {
 	char *root;
-	bool map_files;		/* pids are live processes: /proc/PID/map_files reaches their files */
+	bool map_files;		/* live pids: files through /proc/PID/map_files */
 	uint64_t missed;
 	struct sym_proc *procs;		/* sorted by pid */
 	size_t nr_procs;

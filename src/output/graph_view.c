@@ -117,7 +117,8 @@ static void who_text(const struct graph *g, uint32_t node, uint32_t tid, char *b
 		snprintf(buf, len, "%s[%u/%u]", text__safe(graph_comm(g, node)),
 			 gnode(g, node)->key.pid, tid);
 	else
-		snprintf(buf, len, "%s[%u]", text__safe(graph_comm(g, node)), gnode(g, node)->key.pid);
+		snprintf(buf, len, "%s[%u]", text__safe(graph_comm(g, node)),
+			 gnode(g, node)->key.pid);
 }
 
 static void peers_text(const struct graph *g, const struct peers *p, char *buf, size_t len)
