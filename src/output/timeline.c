@@ -4,6 +4,7 @@
  * counters in trace-event JSON, written as the records come.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "decode/names.h"
 #include "decode/records.h"
 #include "lib/hmap.h"
+#include "lib/safefile.h"
 #include "lib/vec.h"
 #include "model/collector.h"
 #include "model/objkey.h"
@@ -102,6 +104,7 @@ struct timeline *timeline__new(struct collector *c, struct stacks *st,
 			       const struct timeline_opts *o)
 {
 	struct timeline *t = calloc(1, sizeof(*t));
+	char why[PATH_MAX + 128];
 	int err = ENOMEM;
 
 	if (!t)
@@ -116,7 +119,8 @@ struct timeline *timeline__new(struct collector *c, struct stacks *st,
 	t->title = strdup(o->title ? o->title : "");
 	if (!t->chan_idx || !t->forks || !t->title)
 		goto err_free;
-	t->f = fopen(o->path, "we");
+	/* session__check_files() created it already, refusing what is unsafe */
+	t->f = safefile__fcreate(o->path, OUTPUT_MODE, why, sizeof(why));
 	if (!t->f) {
 		err = errno;
 		goto err_free;

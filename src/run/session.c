@@ -228,7 +228,8 @@ int session__write_files(const struct session *ss, const struct env *env)
 /* Create each end-of-run file now, so that a refusal comes before the run, not after it. */
 int session__check_files(const struct env *env)
 {
-	const char *paths[] = { env->graph_file, env->folded_file, env->flame_file };
+	const char *paths[] = { env->graph_file, env->folded_file, env->flame_file,
+				env->timeline_file };
 	char why[PATH_MAX + 128];
 	int fd;
 

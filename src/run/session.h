@@ -31,8 +31,9 @@ int session__add_sinks(struct session *ss, const struct env *env, FILE *out);
  */
 FILE *session__out(const struct env *env);
 /*
- * Create the end-of-trace files (--graph FMT=FILE, --folded, --flame) empty,
- * at the start, safely (safefile__create()).  0 or -errno (message printed).
+ * Create the end-of-run files (--graph FMT=FILE, --folded, --flame,
+ * --timeline) empty, at the start, safely (safefile__create()).  0 or
+ * -errno (message printed).
  */
 int session__check_files(const struct env *env);
 /* Write the end-of-trace files (--graph, --folded, --flame).  0 or -errno. */

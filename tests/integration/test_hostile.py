@@ -365,6 +365,7 @@ class Outputs(unittest.TestCase):
                          ["-q", "--graph", f"dot={target}", "--", "true"],
                          ["-q", "--folded", target, "--", "true"],
                          ["-q", "--flame", target, "--", "true"],
+                         ["-q", "--timeline", target, "--", "true"],
                          ["report", "-o", target, rec],
                          ["report", "-q", "--graph", f"json={target}", rec]):
                 p = ipct.run([ipct.IPCTRACE] + args)
