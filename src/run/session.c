@@ -225,23 +225,32 @@ int session__write_files(const struct session *ss, const struct env *env)
 	return err;
 }
 
-/* Create each end-of-run file now, so that a refusal comes before the run, not after it. */
-int session__check_files(const struct env *env)
+/* Create path now (safefile__create()), empty.  0 or -errno, with the reason printed. */
+static int check_file(const char *path)
 {
-	const char *paths[] = { env->graph_file, env->folded_file, env->flame_file,
-				env->timeline_file };
 	char why[PATH_MAX + 128];
 	int fd;
 
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (!paths[i])
-			continue;
-		fd = safefile__create(paths[i], OUTPUT_MODE, why, sizeof(why));
-		if (fd < 0) {
-			fprintf(stderr, "ipctrace: %s\n", why);
-			return fd;
-		}
-		close(fd);
+	if (!path)
+		return 0;
+	fd = safefile__create(path, OUTPUT_MODE, why, sizeof(why));
+	if (fd < 0) {
+		fprintf(stderr, "ipctrace: %s\n", why);
+		return fd;
 	}
+	close(fd);
 	return 0;
+}
+
+/* Create each end-of-run file now, so that a refusal comes before the run, not after it. */
+int session__check_files(const struct env *env)
+{
+	const char *paths[] = { env->folded_file, env->flame_file, env->timeline_file };
+	int err = 0;
+
+	for (int i = 0; i < env->nr_graphs && !err; i++)
+		err = check_file(env->graphs[i].file);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !err; i++)
+		err = check_file(paths[i]);
+	return err;
 }
