@@ -87,6 +87,13 @@ struct contention_info {
 /* The lock k (objkey of a futex; a SysV semaphore is kind IPC_OBJ_SEM, a = id, b = number). */
 int contention__info(struct contention *ct, const struct objkey *k, struct contention_info *out);
 
+/* fn for every lock with a wait, with its key and whole-trace info (the metrics). */
+void contention__for_each(struct contention *ct,
+			  void (*fn)(void *ctx, const struct objkey *k,
+				     const struct contention_info *info, uint32_t pid,
+				     const char *comm),
+			  void *ctx);
+
 /* A lock object seen by --locks (pthread object at addr in pid). */
 struct contention_lock_info {
 	const char *kind;	/* as in struct contention_info */

@@ -238,6 +238,28 @@ int contention__info(struct contention *ct, const struct objkey *k, struct conte
 	return 0;
 }
 
+void contention__for_each(struct contention *ct,
+			  void (*fn)(void *ctx, const struct objkey *k,
+				     const struct contention_info *info, uint32_t pid,
+				     const char *comm),
+			  void *ctx)
+{
+	const struct proctab *pt = collector__procs_const(ct->c);
+	struct contention_info info;
+
+	for (size_t i = 0; i < ktab__len(&ct->rows); i++) {
+		struct ct_row *row = ktab__at(&ct->rows, i);
+		uint32_t pid = row->nr_pids ? row->pids[0] : 0;
+
+		if (!row->tot.waits)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.rank = -1;
+		info_fill(ct, row, &info);
+		fn(ctx, &row->key, &info, pid, pt && pid ? proctab__comm(pt, pid) : "?");
+	}
+}
+
 int contention__lock_info(struct contention *ct, uint32_t pid, uint64_t addr,
 			  struct contention_lock_info *out)
 {

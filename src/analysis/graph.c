@@ -1245,3 +1245,25 @@ static const struct sink_ops graph_sink_ops = {
 	.interval_end = sink_interval_end,
 	.free = sink_free,
 };
+
+void graph__for_each_edge(struct graph *g, void (*fn)(void *ctx, const struct graph_edge_info *e),
+			  void *ctx)
+{
+	for (size_t i = 0; i < ktab__len(&g->edges); i++) {
+		const struct gedge *e = gedge(g, i);
+		uint32_t p = graph_edge_proc(g, e);
+		struct graph_edge_info info = {
+			.mech = graph_edge_mech(g, e),
+			.op = graph_edge_op(g, e),
+			.comm = p == GN_NONE ? "kernel" : graph_comm(g, p),
+			.ops = e->tot.ops,
+			.bytes = e->tot.bytes,
+			.errors = e->tot.errors,
+			.blocked_ns = e->tot.blocked_ns,
+		};
+
+		graph_node_id(g, e->key.src, info.src, sizeof(info.src));
+		graph_node_id(g, e->key.dst, info.dst, sizeof(info.dst));
+		fn(ctx, &info);
+	}
+}

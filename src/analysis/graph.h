@@ -123,6 +123,19 @@ struct graph_left {
  */
 int graph__reader_left(const struct graph *g, const struct ipc_obj *o, uint32_t writer_pid,
 		       struct graph_left *out);
+/* One edge as the metrics see it: whole-trace counts, node ids as in the exports. */
+struct graph_edge_info {
+	char src[96];		/* "pid:1234", "kernel", or an object id */
+	char dst[96];
+	const char *mech;	/* "pipe", "unix", "futex", "signal"... */
+	const char *op;		/* "write", "read", "wake", "signal"... */
+	const char *comm;	/* the process end's name ("kernel" for kernel signals) */
+	uint64_t ops, bytes, errors, blocked_ns;
+};
+
+/* fn for every traffic and signal edge of the graph, in no particular order. */
+void graph__for_each_edge(struct graph *g, void (*fn)(void *ctx, const struct graph_edge_info *e),
+			  void *ctx);
 
 /* Sizes, for tests and the report. */
 struct graph_stats {

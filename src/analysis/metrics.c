@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/contention.h"
+#include "analysis/graph.h"
 #include "analysis/metrics.h"
 #include "analysis/stalls.h"
 #include "analysis/summary.h"
@@ -16,6 +18,7 @@
 #include "lib/hmap.h"
 #include "lib/vec.h"
 #include "model/collector.h"
+#include "model/objkey.h"
 #include "model/proctab.h"
 #include "output/openmetrics.h"
 
@@ -85,10 +88,55 @@ struct pslot {
 	struct pcount tot;
 };
 
+/*
+ * Series of things the analyses count for the whole trace (graph edges,
+ * locks): the busiest N by the growth of their first value since the last
+ * snapshot get a series, the rest grow "other".  Like the process series:
+ * a series only grows; one whose thing is gone (aged out of the graph)
+ * keeps its last values until its slot is needed.
+ */
+#define MT_VALS 3
+#define MT_LABELS 4
+#define MT_LABEL_LEN 96
+
+struct mt_labels {
+	char v[MT_LABELS][MT_LABEL_LEN];
+};
+
+struct mt_row {
+	struct mt_labels key;	/* the labels are the identity */
+	uint64_t last[MT_VALS];	/* cumulative values at the last look */
+	uint64_t cur[MT_VALS];	/* growth since the last snapshot */
+	int32_t slot;
+	uint64_t seen;		/* the snapshot that last saw it */
+	bool in_other;
+};
+
+struct mt_slot {
+	struct mt_labels labels;
+	uint64_t tot[MT_VALS];
+	bool used, ended;
+	uint64_t ended_seq;
+};
+
+struct mtab {
+	uint32_t top;
+	struct hmap *idx;	/* struct mt_labels -> index in rows */
+	struct vec rows;	/* struct mt_row */
+	struct vec order;	/* size_t */
+	struct mt_slot *slots;
+	uint64_t other[MT_VALS];
+	uint64_t other_count;
+	uint64_t gen, ends;
+};
+
 struct metrics {
 	struct sink sink;	/* what the collector calls */
 	struct collector *c;
 	struct stalls *stalls;
+	struct graph *graph;
+	struct contention *contention;
+	struct mtab edges, locks;
 	uint32_t top;
 	struct op_count ops[IPC_OP_MAX];
 	struct hist blocked[MF_NR];
@@ -103,6 +151,188 @@ struct metrics {
 
 static const struct sink_ops metrics_sink_ops;
 
+static int mtab_init(struct mtab *t, uint32_t top)
+{
+	t->top = top;
+	vec__init(&t->rows, sizeof(struct mt_row));
+	vec__init(&t->order, sizeof(size_t));
+	t->idx = hmap__new(sizeof(struct mt_labels));
+	t->slots = calloc(top, sizeof(*t->slots));
+	return t->idx && t->slots ? 0 : -ENOMEM;
+}
+
+static void mtab_release(struct mtab *t)
+{
+	hmap__free(t->idx);
+	vec__release(&t->rows);
+	vec__release(&t->order);
+	free(t->slots);
+}
+
+/* A thing's cumulative values at this snapshot (labels: its identity, zero-padded). */
+static void mtab_observe(struct mtab *t, const struct mt_labels *key, const uint64_t *vals)
+{
+	struct mt_row *r;
+	bool created;
+	uint64_t *idx = hmap__upsert(t->idx, key, t->rows.len, &created);
+
+	if (!idx)
+		return;		/* out of memory: not seen this time */
+	if (created) {
+		r = vec__push(&t->rows);
+		if (!r) {
+			hmap__remove(t->idx, key);
+			return;
+		}
+		r->key = *key;
+		r->slot = -1;
+	} else {
+		r = vec__at(&t->rows, *idx);
+	}
+	for (int i = 0; i < MT_VALS; i++) {
+		/* a value that went down is a new thing under the same name */
+		r->cur[i] += vals[i] >= r->last[i] ? vals[i] - r->last[i] : vals[i];
+		r->last[i] = vals[i];
+	}
+	r->seen = t->gen;
+}
+
+static const struct vec *mt_sort_rows;
+
+static int mt_cmp(const void *a, const void *b)
+{
+	const struct mt_row *x = vec__at(mt_sort_rows, *(const size_t *)a);
+	const struct mt_row *y = vec__at(mt_sort_rows, *(const size_t *)b);
+
+	for (int i = 0; i < MT_VALS; i++)
+		if (x->cur[i] != y->cur[i])
+			return x->cur[i] > y->cur[i] ? -1 : 1;
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+static int mt_free_slot(const struct mtab *t)
+{
+	int best = -1;
+
+	for (uint32_t s = 0; s < t->top; s++) {
+		if (!t->slots[s].used)
+			return s;
+		if (t->slots[s].ended &&
+		    (best < 0 || t->slots[s].ended_seq < t->slots[best].ended_seq))
+			best = s;
+	}
+	return best;
+}
+
+static void mt_row_remove(struct mtab *t, size_t i)
+{
+	struct mt_row *r = vec__at(&t->rows, i);
+	size_t last = t->rows.len - 1;
+
+	hmap__remove(t->idx, &r->key);
+	if (i != last) {
+		*r = *(struct mt_row *)vec__at(&t->rows, last);
+		hmap__put(t->idx, &r->key, i);
+	}
+	t->rows.len--;
+}
+
+/* After the observations of a snapshot: series change hands, growth is added. */
+static void mtab_settle(struct mtab *t)
+{
+	vec__clear(&t->order);
+	for (size_t i = 0; i < t->rows.len; i++) {
+		struct mt_row *r = vec__at(&t->rows, i);
+		size_t *p;
+
+		if (r->slot >= 0 || r->seen != t->gen || !(r->cur[0] | r->cur[1] | r->cur[2]))
+			continue;
+		p = vec__push(&t->order);
+		if (p)
+			*p = i;
+	}
+	mt_sort_rows = &t->rows;
+	qsort(t->order.data, t->order.len, sizeof(size_t), mt_cmp);
+	for (size_t i = 0; i < t->order.len; i++) {
+		struct mt_row *r = vec__at(&t->rows, *vec_at(&t->order, size_t, i));
+		int s = mt_free_slot(t);
+
+		if (s < 0)
+			break;
+		/* the thing that held it is gone for good: forget its row */
+		memset(&t->slots[s], 0, sizeof(t->slots[s]));
+		t->slots[s].used = true;
+		t->slots[s].labels = r->key;
+		r->slot = s;
+	}
+	for (size_t i = t->rows.len; i-- > 0;) {
+		struct mt_row *r = vec__at(&t->rows, i);
+		bool mine = r->slot >= 0 && t->slots[r->slot].used &&
+			    !memcmp(&t->slots[r->slot].labels, &r->key, sizeof(r->key));
+
+		for (int v = 0; v < MT_VALS; v++) {
+			if (mine)
+				t->slots[r->slot].tot[v] += r->cur[v];
+			else
+				t->other[v] += r->cur[v];
+		}
+		if (!mine && (r->cur[0] | r->cur[1] | r->cur[2]) && !r->in_other) {
+			r->in_other = true;
+			t->other_count++;
+		}
+		memset(r->cur, 0, sizeof(r->cur));
+		/* gone from the analysis (aged out): its series keeps its last values */
+		if (r->seen != t->gen) {
+			if (mine) {
+				t->slots[r->slot].ended = true;
+				t->slots[r->slot].ended_seq = t->ends++;
+			}
+			mt_row_remove(t, i);
+		}
+	}
+	t->gen++;
+}
+
+static void mt_label(struct mt_labels *l, int i, const char *v)
+{
+	snprintf(l->v[i], sizeof(l->v[i]), "%s", v ? v : "");
+}
+
+static void edge_seen(void *ctx, const struct graph_edge_info *e)
+{
+	struct mtab *t = ctx;
+	struct mt_labels key;
+	uint64_t vals[MT_VALS] = { e->bytes, e->ops, e->blocked_ns };
+
+	memset(&key, 0, sizeof(key));
+	mt_label(&key, 0, e->src);
+	mt_label(&key, 1, e->dst);
+	mt_label(&key, 2, e->op);
+	mt_label(&key, 3, e->comm);
+	mtab_observe(t, &key, vals);
+}
+
+static void lock_seen(void *ctx, const struct objkey *k, const struct contention_info *info,
+		      uint32_t pid, const char *comm)
+{
+	struct mtab *t = ctx;
+	struct mt_labels key;
+	uint64_t vals[MT_VALS] = { info->blocked_ns, info->blocked, 0 };
+	char id[MT_LABEL_LEN], pid_str[16];
+
+	memset(&key, 0, sizeof(key));
+	if (info->symbol)
+		snprintf(id, sizeof(id), "%s", info->symbol);
+	else
+		objkey__format(id, sizeof(id), k, NULL, NULL);
+	snprintf(pid_str, sizeof(pid_str), "%u", pid);
+	mt_label(&key, 0, id);
+	mt_label(&key, 1, info->kind);
+	mt_label(&key, 2, pid_str);
+	mt_label(&key, 3, comm);
+	mtab_observe(t, &key, vals);
+}
+
 struct metrics *metrics__new(struct collector *c, const struct metrics_opts *opts)
 {
 	struct metrics *m = calloc(1, sizeof(*m));
@@ -113,6 +343,8 @@ struct metrics *metrics__new(struct collector *c, const struct metrics_opts *opt
 	m->c = c;
 	m->top = opts && opts->top ? opts->top : METRICS_TOP_DEFAULT;
 	m->stalls = opts ? opts->stalls : NULL;
+	m->graph = opts ? opts->graph : NULL;
+	m->contention = opts ? opts->contention : NULL;
 	if (m->top > METRICS_TOP_MAX)
 		m->top = METRICS_TOP_MAX;
 	for (size_t i = 0; i < IPC_OP_MAX; i++)
@@ -121,7 +353,8 @@ struct metrics *metrics__new(struct collector *c, const struct metrics_opts *opt
 	vec__init(&m->order, sizeof(size_t));
 	m->pid_idx = hmap__new(sizeof(uint32_t));
 	m->slots = calloc(m->top, sizeof(*m->slots));
-	if (!m->pid_idx || !m->slots) {
+	if (!m->pid_idx || !m->slots || mtab_init(&m->edges, m->top) ||
+	    mtab_init(&m->locks, m->top)) {
 		metrics__free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -138,6 +371,8 @@ void metrics__free(struct metrics *m)
 {
 	if (!m)
 		return;
+	mtab_release(&m->edges);
+	mtab_release(&m->locks);
 	hmap__free(m->pid_idx);
 	vec__release(&m->rows);
 	vec__release(&m->order);
@@ -313,6 +548,14 @@ static void row_remove(struct metrics *m, size_t i)
 
 void metrics__snapshot(struct metrics *m)
 {
+	if (m->graph) {
+		graph__for_each_edge(m->graph, edge_seen, &m->edges);
+		mtab_settle(&m->edges);
+	}
+	if (m->contention) {
+		contention__for_each(m->contention, lock_seen, &m->locks);
+		mtab_settle(&m->locks);
+	}
 	promote(m);
 	/* backwards: row_remove moves the last row into the freed index */
 	for (size_t i = m->rows.len; i-- > 0;) {
@@ -468,10 +711,70 @@ static void render_stalls(const struct metrics *m, struct om *o)
 	om__u64(o, NULL, 0, stalls__deadlocks(m->stalls));
 }
 
+struct mt_family {
+	const char *name, *unit, *help;
+	int val;		/* index in the values */
+	bool seconds;
+};
+
+static void render_mtab(const struct mtab *t, struct om *o, const char *const *label_names,
+			const struct mt_family *fams, size_t nr_fams)
+{
+	struct om_label l[MT_LABELS];
+
+	for (size_t f = 0; f < nr_fams; f++) {
+		om__family(o, fams[f].name, OM_COUNTER, fams[f].unit, fams[f].help);
+		for (uint32_t s = 0; s <= t->top; s++) {
+			const uint64_t *v = s < t->top ? t->slots[s].tot : t->other;
+
+			if (s < t->top && !t->slots[s].used)
+				continue;
+			for (int i = 0; i < MT_LABELS; i++) {
+				l[i].name = label_names[i];
+				l[i].value = s < t->top ? t->slots[s].labels.v[i] : "other";
+			}
+			if (fams[f].seconds)
+				om__ns_as_seconds(o, l, MT_LABELS, v[fams[f].val]);
+			else
+				om__u64(o, l, MT_LABELS, v[fams[f].val]);
+		}
+	}
+}
+
+static void render_edges(const struct metrics *m, struct om *o)
+{
+	static const char *const labels[MT_LABELS] = { "src", "dst", "op", "comm" };
+	static const struct mt_family fams[] = {
+		{ "ipctrace_edge_bytes", "bytes", "Bytes moved along an IPC graph edge (busiest N, "
+		  "then src=\"other\").", 0, false },
+		{ "ipctrace_edge_operations", NULL, "Operations along an IPC graph edge.", 1, false },
+		{ "ipctrace_edge_blocked_seconds", "seconds", "Time blocked along an IPC graph edge.",
+		  2, true },
+	};
+
+	if (m->graph)
+		render_mtab(&m->edges, o, labels, fams, sizeof(fams) / sizeof(fams[0]));
+}
+
+static void render_locks(const struct metrics *m, struct om *o)
+{
+	static const char *const labels[MT_LABELS] = { "lock", "kind", "pid", "comm" };
+	static const struct mt_family fams[] = {
+		{ "ipctrace_lock_wait_seconds", "seconds", "Time threads waited for a contended lock "
+		  "(busiest N, then lock=\"other\").", 0, true },
+		{ "ipctrace_lock_contended_waits", NULL, "Waits for a lock that blocked.", 1, false },
+	};
+
+	if (m->contention)
+		render_mtab(&m->locks, o, labels, fams, sizeof(fams) / sizeof(fams[0]));
+}
+
 int metrics__render(const struct metrics *m, struct om *o)
 {
 	render_health(m, o);
 	render_stalls(m, o);
+	render_edges(m, o);
+	render_locks(m, o);
 	render_ops(m, o);
 	render_blocked(m, o);
 	render_procs(m, o);

@@ -35,10 +35,15 @@ struct metrics;
 #define METRICS_TOP_MAX 1000
 
 struct stalls;
+struct graph;
+struct contention;
 
 struct metrics_opts {
-	uint32_t top;		/* processes with their own series (0: METRICS_TOP_DEFAULT) */
-	struct stalls *stalls;	/* blocked threads and deadlocks of its last look; may be NULL */
+	uint32_t top;		/* series of their own per kind (0: METRICS_TOP_DEFAULT) */
+	/* the analyses whose counts it exports; each may be NULL */
+	struct stalls *stalls;	/* blocked threads and deadlocks of its last look */
+	struct graph *graph;	/* edges */
+	struct contention *contention;	/* contended locks */
 };
 
 /* A metrics sink for collector c.  NULL with errno. */

@@ -77,6 +77,7 @@ static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
 	if (!err) {
 		ct = contention__new(c, st);
 		err = add(c, ct ? contention__sink(ct) : NULL, "contention");
+		ss->contention = err ? NULL : ct;
 	}
 	if (!err)
 		err = add_stalls(ss, env, out, st);
@@ -117,7 +118,12 @@ static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
  */
 static int add_metrics(struct session *ss, const struct env *env)
 {
-	struct metrics_opts mo = { .top = env->metrics_top, .stalls = ss->stalls };
+	struct metrics_opts mo = {
+		.top = env->metrics_top,
+		.stalls = ss->stalls,
+		.graph = ss->graph,
+		.contention = ss->contention,
+	};
 	struct collector *c = ss->c;
 	struct metrics *m;
 	struct mfile *f;

@@ -13,6 +13,7 @@
 
 struct collector;
 struct env;
+struct contention;
 struct graph;
 struct stalls;
 
@@ -21,6 +22,7 @@ struct session {
 	struct collector *c;
 	struct graph *graph;	/* owned by the collector; NULL in `record` */
 	struct stalls *stalls;	/* likewise */
+	struct contention *contention;	/* likewise */
 };
 
 /* Analyses and outputs the command line asks for, into ss->c.  0 or -errno (message printed). */

@@ -19,12 +19,12 @@ import urllib.request
 import ipct
 from test_stalls import Hang
 
-# README, Metrics: at most 301 + 4 * (N + 1) series with --metrics-top N
+# README, Metrics: at most 301 + 9 * (N + 1) series with --metrics-top N
 FIXED_SERIES = 301
 
 
 def max_series(top):
-    return FIXED_SERIES + 4 * (top + 1)
+    return FIXED_SERIES + 9 * (top + 1)
 
 
 def free_port():
@@ -106,9 +106,37 @@ class Metrics(unittest.TestCase):
         for who in (parent, child):
             key = f'ipctrace_process_bytes_total{{pid="{who["pid"]}",comm="ipcwork"}}'
             self.assertEqual(s[key], int(who["bytes_written"]) + int(who["bytes_read"]))
+        # the graph's edges: each process into the pipe it writes, out of the one it reads
+        pipe1, pipe2 = f"pipe:[{parent['pipe1_ino']}]", f"pipe:[{parent['pipe2_ino']}]"
+        pp, cp = parent["pid"], child["pid"]
+        edge = 'ipctrace_edge_bytes_total{{src="{}",dst="{}",op="{}",comm="ipcwork"}}'
+        self.assertEqual(s[edge.format(f"pid:{pp}", pipe1, "write")], 3000 * 100)
+        self.assertEqual(s[edge.format(pipe1, f"pid:{cp}", "read")], 3000 * 100)
+        self.assertEqual(s[edge.format(f"pid:{cp}", pipe2, "write")], 3000 * 100)
+        self.assertEqual(s[edge.format(pipe2, f"pid:{pp}", "read")], 3000 * 100)
         blocked = s['ipctrace_blocked_seconds_count{family="pipe"}']
         self.assertEqual(blocked, s['ipctrace_blocked_seconds_bucket{family="pipe",le="+Inf"}'])
         self.assertGreater(blocked, 0)
+
+    def test_contended_lock(self):
+        """The lock series are the contended-locks analysis: the same numbers as --json's."""
+        prom = os.path.join(self.dir, "locks.prom")
+        r = ipct.trace_cmd(["-q", "--json", "-i", "0.2", "--metrics-file", prom],
+                           ["mutex", "-t", "4", "2000"])
+        self.assertEqual(r.returncode, 0, r)
+        s = samples(open(prom).read())
+        pid = [i for i in r.info if i.get("role") == "main"][0]["pid"]
+        lock = [x for x in r.summary["contended_locks"] if x.get("symbol") == "counter_lock"]
+        self.assertEqual(len(lock), 1, r.summary["contended_locks"])
+        lock = lock[0]
+        self.assertGreater(lock["blocked"], 0)
+        key = [k for k in s if k.startswith('ipctrace_lock_contended_waits_total{lock="counter_lock"')]
+        self.assertEqual(len(key), 1, [k for k in s if "lock_" in k])
+        self.assertIn(f'kind="{lock["kind"]}"', key[0])
+        self.assertIn(f'pid="{pid}"', key[0])
+        self.assertEqual(s[key[0]], lock["blocked"])
+        wait = key[0].replace("lock_contended_waits_total", "lock_wait_seconds_total")
+        self.assertAlmostEqual(s[wait], lock["blocked_ns"] / 1e9, places=9)
 
     def test_bad_textfile_directory(self):
         p = ipct.run([ipct.IPCTRACE, "-q", "--metrics-file", "/nonexistent/dir/x.prom",

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "analysis/graph.h"
 #include "analysis/metrics.h"
 #include "model/collector.h"
 #include "output/openmetrics.h"
@@ -27,7 +28,7 @@ struct fx {
 	uint64_t ts;
 };
 
-static struct fx *fx_new(uint32_t top)
+static struct fx *fx_new_graph(uint32_t top, bool graph)
 {
 	static struct fx f;
 	struct metrics_opts o = { .top = top };
@@ -35,12 +36,24 @@ static struct fx *fx_new(uint32_t top)
 	memset(&f, 0, sizeof(f));
 	f.c = collector__new();
 	assert_non_null(f.c);
+	if (graph) {
+		struct graph_opts go = { 0 };
+
+		o.graph = graph__new(f.c, &go);
+		assert_non_null(o.graph);
+		assert_int_equal(collector__add_sink(f.c, graph__sink(o.graph)), 0);
+	}
 	f.m = metrics__new(f.c, &o);
 	assert_non_null(f.m);
 	assert_int_equal(collector__add_sink(f.c, metrics__sink(f.m)), 0);
 	om__init(&f.om, OM_TEXT_004);
 	f.ts = 1000000;
 	return &f;
+}
+
+static struct fx *fx_new(uint32_t top)
+{
+	return fx_new_graph(top, false);
 }
 
 static int teardown(void **state)
@@ -65,8 +78,8 @@ static void hdr(struct fx *f, struct ipc_hdr *h, uint16_t type, uint16_t op, uin
 	snprintf(h->comm, sizeof(h->comm), "%s", comm);
 }
 
-static void pipe_io(struct fx *f, uint32_t pid, const char *comm, bool write, uint64_t bytes,
-		    uint64_t blocked_ns)
+static void pipe_io_on(struct fx *f, uint32_t pid, const char *comm, bool write, uint64_t bytes,
+		       uint64_t blocked_ns, uint64_t ino)
 {
 	struct ipc_ev_io e;
 
@@ -79,12 +92,18 @@ static void pipe_io(struct fx *f, uint32_t pid, const char *comm, bool write, ui
 		e.hdr.flags = IPC_EVF_BLOCKED;
 	e.obj.kind = IPC_OBJ_PIPE;
 	e.obj.dev = 13;
-	e.obj.ino = 777;
+	e.obj.ino = ino;
 	e.fd = 3;
 	e.req = bytes;
 	e.bytes = bytes;
 	e.msgs = 1;
 	assert_int_equal(collector__push(f->c, &e, sizeof(e)), 0);
+}
+
+static void pipe_io(struct fx *f, uint32_t pid, const char *comm, bool write, uint64_t bytes,
+		    uint64_t blocked_ns)
+{
+	pipe_io_on(f, pid, comm, write, bytes, blocked_ns, 777);
 }
 
 static void proc_exit(struct fx *f, uint32_t pid, const char *comm)
@@ -254,12 +273,43 @@ static void test_promotion(void **state)
 	assert_int_equal(value(t, "ipctrace_process_bytes_total{pid=\"11\",comm=\"quiet\"}"), 7);
 }
 
+/* Graph edges: the busiest N and "other", each growing only, however many edges come. */
+static void test_edges(void **state)
+{
+	struct fx *f = fx_new_graph(2, true);
+	long long prev_other = 0, other, busy_prev = 0, busy;
+	const char *t;
+
+	*state = f;
+	for (int r = 0; r < 10; r++) {
+		/* a busy writer on pipe 1, and 5 new one-off writers on pipes of their own */
+		pipe_io_on(f, 1, "busy", true, 1000, 0, 1);
+		for (int k = 0; k < 5; k++)
+			pipe_io_on(f, 100 + r * 5 + k, "once", true, 10, 0, 100 + r * 5 + k);
+		metrics__snapshot(f->m);
+		t = render(f);
+		assert_true(count_lines(t, "ipctrace_edge_bytes_total{") <= 3);
+		busy = value(t, "ipctrace_edge_bytes_total{src=\"pid:1\",dst=\"pipe:[1]\","
+				"op=\"write\",comm=\"busy\"}");
+		assert_int_equal(busy, 1000 * (r + 1));	/* always the busiest: all of it */
+		assert_true(busy >= busy_prev);
+		busy_prev = busy;
+		other = value(t, "ipctrace_edge_bytes_total{src=\"other\",dst=\"other\","
+				 "op=\"other\",comm=\"other\"}");
+		assert_true(other >= prev_other);
+		prev_other = other;
+	}
+	/* one slot for the busy writer, one taken by a one-off writer in the first round */
+	assert_int_equal(prev_other, 10 * 5 * 10 - 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_counts, teardown),
 		cmocka_unit_test_teardown(test_bounded_and_monotonic, teardown),
 		cmocka_unit_test_teardown(test_promotion, teardown),
+		cmocka_unit_test_teardown(test_edges, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
