@@ -95,6 +95,8 @@ struct timeline {
 	struct vec chans;	/* struct chan */
 	struct hmap *forks;	/* child tid -> index in fork_from */
 	struct vec fork_from;	/* struct anchor, reused */
+	struct hmap *exits;	/* tid -> index in exit_at: threads that exited lately */
+	struct vec exit_at;	/* struct anchor */
 	struct timeline_stats stats;
 };
 
@@ -114,10 +116,12 @@ struct timeline *timeline__new(struct collector *c, struct stacks *st,
 	t->st = st;
 	vec__init(&t->chans, sizeof(struct chan));
 	vec__init(&t->fork_from, sizeof(struct anchor));
+	vec__init(&t->exit_at, sizeof(struct anchor));
 	t->chan_idx = hmap__new(sizeof(struct chan_key));
 	t->forks = hmap__new(sizeof(uint32_t));
+	t->exits = hmap__new(sizeof(uint32_t));
 	t->title = strdup(o->title ? o->title : "");
-	if (!t->chan_idx || !t->forks || !t->title)
+	if (!t->chan_idx || !t->forks || !t->exits || !t->title)
 		goto err_free;
 	/* session__check_files() created it already, refusing what is unsafe */
 	t->f = safefile__fcreate(o->path, OUTPUT_MODE, why, sizeof(why));
@@ -146,8 +150,10 @@ void timeline__free(struct timeline *t)
 	tev__release(&t->tev);
 	hmap__free(t->chan_idx);
 	hmap__free(t->forks);
+	hmap__free(t->exits);
 	vec__release(&t->chans);
 	vec__release(&t->fork_from);
+	vec__release(&t->exit_at);
 	free(t->title);
 	free(t);
 }
@@ -267,8 +273,12 @@ static bool causes(const struct chan *ch, const struct cause *c, const struct ef
 	case CH_MSG:
 		return c->left && c->prio == e->prio;
 	case CH_WAKE:
-		/* a wake that started while the waiter slept, before it woke */
-		return c->left && c->a.ts >= e->a.ts && c->a.ts <= e->a.ts + e->a.dur;
+		/*
+		 * the wake happened inside both calls: the waker's (its entry may be
+		 * stamped before the waiter's when it was preempted on the way) and
+		 * the sleep of the waiter
+		 */
+		return c->left && c->a.ts <= e->a.ts + e->a.dur && c->a.ts + c->a.dur >= e->a.ts;
 	default:
 		return c->left != 0;
 	}
@@ -402,6 +412,52 @@ static void on_data(struct timeline *t, const struct ipc_hdr *h, bool send)
 	}
 }
 
+/* A thread's exit, the wake of whoever joins it (CLONE_CHILD_CLEARTID). */
+static void on_thread_exit(struct timeline *t, const struct ipc_hdr *h)
+{
+	struct anchor *a;
+	bool created;
+	uint64_t *idx;
+
+	/* a bounded memory of the last exits: the join follows its thread's exit */
+	if (hmap__count(t->exits) >= MAX_FORKS) {
+		hmap__clear(t->exits);
+		vec__clear(&t->exit_at);
+	}
+	idx = hmap__upsert(t->exits, &h->tid, t->exit_at.len, &created);
+	if (!idx)
+		return;
+	a = created ? vec__push(&t->exit_at) : vec__at(&t->exit_at, *idx);
+	if (!a) {
+		hmap__remove(t->exits, &h->tid);
+		return;
+	}
+	anchor_of(a, h);
+}
+
+/*
+ * pthread_join sleeps on the thread's tid word until the kernel clears it
+ * at the thread's exit: a wait whose word was the tid of a thread of its
+ * process that exited while it slept was ended by that exit.
+ */
+static bool joined(struct timeline *t, const struct ipc_hdr *h)
+{
+	const struct ipc_ev_futex *fx = (const void *)h;
+	const struct anchor *a;
+	struct anchor to;
+	uint64_t idx;
+
+	if (h->type != IPC_REC_FUTEX || !(fx->fflags & IPC_FUTEX_WORD_OK) || !fx->word ||
+	    hmap__get(t->exits, &fx->word, &idx))
+		return false;
+	a = vec__at(&t->exit_at, idx);
+	if (a->pid != h->pid || a->ts < h->ts_ns || a->ts > h->ts_ns + h->dur_ns)
+		return false;
+	anchor_of(&to, h);
+	flow(t, FLOW_WAKE, a, &to);
+	return true;
+}
+
 /* futex wakes and waits, semaphore posts and waits */
 static void on_sync(struct timeline *t, const struct ipc_hdr *h, int dir)
 {
@@ -414,6 +470,8 @@ static void on_sync(struct timeline *t, const struct ipc_hdr *h, int dir)
 	if (dir > 0 && h->type == IPC_REC_FUTEX && h->ret == 0)
 		return;
 	if (dir < 0 && !(h->flags & IPC_EVF_BLOCKED))
+		return;
+	if (dir < 0 && joined(t, h))
 		return;
 	ch = chan_get(t, &key, CH_WAKE);
 	if (!ch)
@@ -690,6 +748,8 @@ static int timeline_event(struct sink *sk, const struct ipc_hdr *h, size_t len)
 		on_signal(t, (const void *)h);
 	} else if (h->op == IPC_OP_PROC_FORK || h->op == IPC_OP_THREAD_NEW) {
 		on_fork(t, (const void *)h);
+	} else if (h->op == IPC_OP_THREAD_EXIT || h->op == IPC_OP_PROC_EXIT) {
+		on_thread_exit(t, h);
 	}
 	/* a write error is reported at the end, with the file's name */
 	return 0;
@@ -741,6 +801,9 @@ static int timeline_finish(struct sink *sk)
 		struct chan *ch = vec__at(&t->chans, i);
 
 		step_flush(t, ch, UINT64_MAX / 2);
+		/* effects still waiting for a cause at the end never got one */
+		for (int k = 0; k < PENDING; k++)
+			t->stats.unmatched += ch->pending[k].used;
 	}
 	write_names(t);
 	err = tev__close(&t->tev, other_data, t);

@@ -54,7 +54,7 @@ struct timeline_stats {
 	uint64_t flows_wake;	/* futex wake / sem post -> wait */
 	uint64_t flows_signal;	/* generate -> deliver */
 	uint64_t flows_fork;	/* fork -> the child's first event */
-	uint64_t unmatched;	/* effects no cause was found for (dropped from a ring) */
+	uint64_t unmatched;	/* effects no cause was found for (given up, or at the end) */
 	uint64_t untracked;	/* records on objects past the table's bound */
 };
 void timeline__stats(const struct timeline *t, struct timeline_stats *st);

@@ -349,6 +349,9 @@ static void test_format_and_arrows(void **state)
 	/* futex: tid 51 waits 1 ms, tid 52's wake ends it; the wake's record comes last */
 	futex(f, 51, false, 10000000, 1000000, 0);
 	futex(f, 52, true, 10500000, 2000, 1);
+	/* a waker preempted after its entry: its call started before the waiter's */
+	futex(f, 53, false, 11000000, 500000, 0);
+	futex(f, 52, true, 10990000, 200000, 1);
 	/* a wake that woke nobody and a wait that did not sleep: no arrow */
 	futex(f, 52, true, 12000000, 1000, 0);
 	/* mq: prio 5 overtakes prio 1 */
@@ -371,13 +374,15 @@ static void test_format_and_arrows(void **state)
 				      "pipe_read pipe:[4242]@11"), 3);
 	assert_int_equal(count_arrows(ar, k, "wake", "futex_wake futex:0x1000@52",
 				      "futex_wait futex:0x1000@51"), 1);
+	assert_int_equal(count_arrows(ar, k, "wake", "futex_wake futex:0x1000@52",
+				      "futex_wait futex:0x1000@53"), 1);
 	assert_int_equal(count_arrows(ar, k, "data", "mq_send mq:/jobs@20", "mq_receive mq:/jobs@21"),
 			 2);
 	assert_int_equal(count_arrows(ar, k, "signal", "signal_generate SIGUSR1 -> 31@30",
 				      "signal_deliver SIGUSR1 -> 31@31"), 1);
 	assert_int_equal(count_arrows(ar, k, "fork", "proc_fork child=41@40",
 				      "pipe_write pipe:[4242]@41"), 1);
-	assert_int_equal(k, 3 + 1 + 2 + 1 + 1);
+	assert_int_equal(k, 3 + 2 + 2 + 1 + 1);
 	/* the receive of prio 5 took the second send (times in us from the first record) */
 	for (size_t i = 0; i < n; i++) {
 		if (evs[i].ph != 's' || evs[i].pid != 20)
@@ -394,7 +399,7 @@ static void test_format_and_arrows(void **state)
 	/* a counter for the pipe's bytes, on the objects' track */
 	assert_non_null(strstr(f->text, "{\"ph\":\"C\",\"name\":\"pipe:[4242]\",\"cat\":\"counter\","
 			       "\"pid\":0,"));
-	assert_non_null(strstr(f->text, "\"flows_data\":5,\"flows_wake\":1,\"flows_signal\":1,"
+	assert_non_null(strstr(f->text, "\"flows_data\":5,\"flows_wake\":2,\"flows_signal\":1,"
 			       "\"flows_fork\":1,"));
 }
 
