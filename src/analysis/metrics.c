@@ -11,6 +11,7 @@
 #include "analysis/contention.h"
 #include "analysis/graph.h"
 #include "analysis/metrics.h"
+#include "analysis/races.h"
 #include "analysis/stalls.h"
 #include "analysis/summary.h"
 #include "decode/decode.h"
@@ -136,6 +137,8 @@ struct metrics {
 	struct stalls *stalls;
 	struct graph *graph;
 	struct contention *contention;
+	struct races *races;
+	uint64_t race_counts[RACE_PATTERN_NR];	/* exported: never below an earlier value */
 	struct mtab edges, locks;
 	uint32_t top;
 	struct op_count ops[IPC_OP_MAX];
@@ -345,6 +348,7 @@ struct metrics *metrics__new(struct collector *c, const struct metrics_opts *opt
 	m->stalls = opts ? opts->stalls : NULL;
 	m->graph = opts ? opts->graph : NULL;
 	m->contention = opts ? opts->contention : NULL;
+	m->races = opts ? opts->races : NULL;
 	if (m->top > METRICS_TOP_MAX)
 		m->top = METRICS_TOP_MAX;
 	for (size_t i = 0; i < IPC_OP_MAX; i++)
@@ -546,6 +550,8 @@ static void row_remove(struct metrics *m, size_t i)
 	m->rows.len--;
 }
 
+static void races_seen(struct metrics *m);
+
 void metrics__snapshot(struct metrics *m)
 {
 	if (m->graph) {
@@ -556,6 +562,7 @@ void metrics__snapshot(struct metrics *m)
 		contention__for_each(m->contention, lock_seen, &m->locks);
 		mtab_settle(&m->locks);
 	}
+	races_seen(m);
 	promote(m);
 	/* backwards: row_remove moves the last row into the freed index */
 	for (size_t i = m->rows.len; i-- > 0;) {
@@ -577,6 +584,45 @@ void metrics__snapshot(struct metrics *m)
 		if (r->exited)
 			row_remove(m, i);
 	}
+}
+
+/*
+ * Race flags per pattern.  A flag the report rules out later (a lost
+ * wakeup on what proves a mutex) leaves the sum; the counter keeps its
+ * highest value so that it never goes down.
+ */
+static void races_seen(struct metrics *m)
+{
+	uint64_t sum[RACE_PATTERN_NR] = { 0 };
+
+	if (!m->races)
+		return;
+	for (size_t i = 0; i < races__nr_flags(m->races); i++) {
+		const struct race_flag *f = races__flag(m->races, i);
+
+		if (f && f->pattern < RACE_PATTERN_NR)
+			sum[f->pattern] += f->count;
+	}
+	for (int p = 0; p < RACE_PATTERN_NR; p++)
+		if (sum[p] > m->race_counts[p])
+			m->race_counts[p] = sum[p];
+}
+
+static void render_races(const struct metrics *m, struct om *o)
+{
+	struct om_label l = { "kind", NULL };
+
+	if (!m->races)
+		return;
+	om__family(o, "ipctrace_race_flags", OM_COUNTER, NULL,
+		   "Race-flag occurrences, by pattern (see the report's race flags).");
+	for (int p = RACE_NONE + 1; p < RACE_PATTERN_NR; p++) {
+		l.value = race_pattern_name(p);
+		om__u64(o, &l, 1, m->race_counts[p]);
+	}
+	om__family(o, "ipctrace_race_flags_dropped", OM_COUNTER, NULL,
+		   "Race-flag occurrences not kept: the flag table was full.");
+	om__u64(o, NULL, 0, races__stats(m->races)->flags_dropped);
 }
 
 static const char *const lost_reason[] = {
@@ -773,6 +819,7 @@ int metrics__render(const struct metrics *m, struct om *o)
 {
 	render_health(m, o);
 	render_stalls(m, o);
+	render_races(m, o);
 	render_edges(m, o);
 	render_locks(m, o);
 	render_ops(m, o);

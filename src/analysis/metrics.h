@@ -37,6 +37,7 @@ struct metrics;
 struct stalls;
 struct graph;
 struct contention;
+struct races;
 
 struct metrics_opts {
 	uint32_t top;		/* series of their own per kind (0: METRICS_TOP_DEFAULT) */
@@ -44,6 +45,7 @@ struct metrics_opts {
 	struct stalls *stalls;	/* blocked threads and deadlocks of its last look */
 	struct graph *graph;	/* edges */
 	struct contention *contention;	/* contended locks */
+	struct races *races;	/* race flags */
 };
 
 /* A metrics sink for collector c.  NULL with errno. */

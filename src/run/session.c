@@ -85,6 +85,7 @@ static int add_wait_sinks(struct session *ss, const struct env *env, FILE *out)
 		struct racesink *rs = racesink__new(c, st, ss->graph, ct);
 
 		err = add(c, rs ? racesink__sink(rs) : NULL, "race flags");
+		ss->races = err ? NULL : racesink__races(rs);
 	}
 	if (err || (!fo.folded && !fo.svg && !env->timeline_file))
 		return err;
@@ -123,6 +124,7 @@ static int add_metrics(struct session *ss, const struct env *env)
 		.stalls = ss->stalls,
 		.graph = ss->graph,
 		.contention = ss->contention,
+		.races = ss->races,
 	};
 	struct collector *c = ss->c;
 	struct metrics *m;

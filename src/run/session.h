@@ -15,6 +15,7 @@ struct collector;
 struct env;
 struct contention;
 struct graph;
+struct races;
 struct stalls;
 
 /* A run's collector, and the sinks the run itself asks for results. */
@@ -23,6 +24,7 @@ struct session {
 	struct graph *graph;	/* owned by the collector; NULL in `record` */
 	struct stalls *stalls;	/* likewise */
 	struct contention *contention;	/* likewise */
+	struct races *races;	/* likewise */
 };
 
 /* Analyses and outputs the command line asks for, into ss->c.  0 or -errno (message printed). */

@@ -19,8 +19,8 @@ import urllib.request
 import ipct
 from test_stalls import Hang
 
-# README, Metrics: at most 301 + 9 * (N + 1) series with --metrics-top N
-FIXED_SERIES = 301
+# README, Metrics: at most 313 + 9 * (N + 1) series with --metrics-top N
+FIXED_SERIES = 313
 
 
 def max_series(top):
@@ -137,6 +137,21 @@ class Metrics(unittest.TestCase):
         self.assertEqual(s[key[0]], lock["blocked"])
         wait = key[0].replace("lock_contended_waits_total", "lock_wait_seconds_total")
         self.assertAlmostEqual(s[wait], lock["blocked_ns"] / 1e9, places=9)
+
+    def test_race_flags(self):
+        """Signals sent while blocked coalesce: the race-flag counter says how often."""
+        prom = os.path.join(self.dir, "races.prom")
+        racework = os.path.join(ipct.BUILD, "tools", "racework")
+        p = ipct.run([ipct.IPCTRACE, "-q", "--json", "-i", "0.2", "--metrics-file", prom, "--",
+                      racework, "--info", "/dev/null", "coalesce", "5"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        summary = json.loads(p.stdout.splitlines()[-1])
+        flags = [f for f in summary["races"] if f["pattern"] == "signal_coalesced"]
+        self.assertEqual(sum(f["count"] for f in flags), 4)     # 5 sent, 1 delivered
+        s = samples(open(prom).read())
+        self.assertEqual(s['ipctrace_race_flags_total{kind="signal_coalesced"}'], 4)
+        self.assertEqual(s['ipctrace_race_flags_total{kind="lock_order_inversion"}'], 0)
+        self.assertEqual(s["ipctrace_race_flags_dropped_total"], 0)
 
     def test_bad_textfile_directory(self):
         p = ipct.run([ipct.IPCTRACE, "-q", "--metrics-file", "/nonexistent/dir/x.prom",
