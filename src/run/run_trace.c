@@ -34,12 +34,12 @@
 #include "source/procfs.h"
 #include "source/snapshot.h"
 #include "source/taskscan.h"
+#include "run/looks.h"
 #include "analysis/stalls.h"
 #include "source/source.h"
 
 #define POLL_MS 100		/* longest a record waits in the ring buffer */
 #define CONFIRM_NS 100000000ull	/* a second look at a deadlock, this much later */
-#define MAX_WANTED 64		/* other processes asked about per look */
 
 struct trace {
 	const struct env *env;
@@ -404,25 +404,13 @@ static int setup_locks(struct trace *t)
  */
 static int stall_look(struct trace *t, uint32_t sflags)
 {
-	uint32_t pids[MAX_WANTED];
-	size_t n;
-	int asked = 0, ret;
+	int ret;
 
 	if (!t->scan)
 		return 0;
-	ret = taskscan__look(t->scan, sflags);
-	if (ret || !t->ss.stalls)
-		return ret;
-	n = stalls__wanted(t->ss.stalls, pids, MAX_WANTED);
-	for (size_t i = 0; i < n && i < MAX_WANTED; i++) {
-		if (taskscan__asked(t->scan, pids[i]))
-			continue;
-		if (!taskscan__ask(t->scan, pids[i]))
-			asked++;
-	}
-	if (asked)
-		ret = taskscan__look(t->scan, sflags);
-	if (!ret && stalls__unconfirmed(t->ss.stalls) && !(sflags & IPC_SNAP_FINAL))
+	ret = looks__take(t->scan, t->ss.stalls, t->c, sflags, t->env->peers);
+	if (!ret && t->ss.stalls && stalls__unconfirmed(t->ss.stalls) &&
+	    !(sflags & IPC_SNAP_FINAL))
 		t->confirm_at = ipc_mono_ns() + CONFIRM_NS;
 	return ret;
 }

@@ -23,13 +23,13 @@
 #include "model/collector.h"
 #include "model/stacks.h"
 #include "probe/loader.h"
+#include "run/looks.h"
 #include "run/session.h"
 #include "source/procfs.h"
 #include "source/snapshot.h"
 #include "source/taskscan.h"
 
 #define CONFIRM_US	50000	/* a second look at a deadlock, this much later */
-#define MAX_WANTED	64
 
 struct stuck {
 	const struct env *env;
@@ -131,20 +131,9 @@ static int setup_collector(struct stuck *s)
 	return 0;
 }
 
-/* One look, and another at once if its waits lead to processes it did not see. */
 static int look(struct stuck *s, uint32_t sflags)
 {
-	uint32_t pids[MAX_WANTED];
-	size_t n;
-	int asked = 0, err = taskscan__look(s->scan, sflags);
-
-	if (err)
-		return err;
-	n = stalls__wanted(s->stalls, pids, MAX_WANTED);
-	for (size_t i = 0; i < n && i < MAX_WANTED; i++)
-		if (!taskscan__asked(s->scan, pids[i]) && !taskscan__ask(s->scan, pids[i]))
-			asked++;
-	return asked ? taskscan__look(s->scan, sflags) : 0;
+	return looks__take(s->scan, s->stalls, s->c, sflags, s->env->peers);
 }
 
 static int run_looks(struct stuck *s)

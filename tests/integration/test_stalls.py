@@ -169,6 +169,22 @@ class StuckTest(unittest.TestCase):
                       "clock_nanosleep", text.stdout)
         self.assertNotIn("DEADLOCK", text.stdout)
 
+    def test_shell_pipeline(self):
+        """Software nobody here wrote: `sh -c 'sleep 1000 | cat'`, asked about the shell."""
+        sh = subprocess.Popen(["sh", "-c", "sleep 1000 | cat"], stdout=subprocess.DEVNULL,
+                              start_new_session=True)
+        self.addCleanup(lambda: (os.killpg(sh.pid, signal.SIGKILL), sh.wait()))
+        time.sleep(0.5)
+        rc, doc, r = stuck("-p", str(sh.pid))
+        self.assertEqual(rc, 0, r.stderr)
+        t = {x["comm"]: x for x in doc["blocked"]}
+        self.assertEqual((t["sh"]["wait"], t["sh"]["owner_tid"]), ("child", -1))
+        self.assertEqual(sorted(t["sh"]["wakers"]), sorted([t["sleep"]["pid"], t["cat"]["pid"]]))
+        # cat reads the pipe whose only writer is sleep: found through the shell's children
+        self.assertEqual((t["cat"]["op"], t["cat"]["wakers"]), ("pipe_read", [t["sleep"]["pid"]]))
+        self.assertEqual(t["sleep"]["wait"], "sleep")
+        self.assertEqual(doc["deadlocks"], [])
+
     def test_negatives(self):
         for scenario in ("contended", "condvar"):
             h = self.start(scenario)
