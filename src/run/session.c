@@ -47,7 +47,9 @@ static int add(struct collector *c, struct sink *s, const char *name)
 static int add_stalls(struct session *ss, const struct env *env, FILE *out, struct stacks *st)
 {
 	struct stalls_opts so = {
-		.events = (env->events || env->json) && !env->quiet ? out : NULL,
+		/* the live view too: a deadlock is said when found, not at the next interval */
+		.events = (env->events || env->json || env->mode == MODE_LIVE) && !env->quiet ?
+			  out : NULL,
 		.json = env->json,
 	};
 	int err;

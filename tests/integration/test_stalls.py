@@ -46,6 +46,23 @@ def stuck(*args):
     return r.returncode, doc, r
 
 
+def children_comms(pid):
+    """Names of the children of pid (from /proc)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            kids = f.read().split()
+    except OSError:
+        return []
+    names = []
+    for k in kids:
+        try:
+            with open(f"/proc/{k}/comm") as f:
+                names.append(f.read().strip())
+        except OSError:
+            pass
+    return names
+
+
 def by_tid(doc):
     return {t["tid"]: t for t in doc["blocked"]}
 
@@ -54,13 +71,49 @@ def deadlock_threads(d):
     return {t["tid"]: t for t in d["threads"]}
 
 
+def task_states(pid):
+    """The state letter of every thread of pid, and of its children's threads."""
+    states = []
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            pids += [int(x) for x in f.read().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            tids = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for t in tids:
+            try:
+                with open(f"/proc/{p}/task/{t}/stat") as f:
+                    states.append(f.read().rsplit(")", 1)[1].split()[0])
+            except OSError:
+                pass
+    return states
+
+
+def settle(pid, timeout=30):
+    """Wait until every thread of the hang is asleep, twice in a row: in its wait."""
+    deadline = time.monotonic() + timeout
+    calm = 0
+    while time.monotonic() < deadline and calm < 2:
+        states = task_states(pid)
+        calm = calm + 1 if states and all(x in "SD" for x in states) else 0
+        time.sleep(0.1)
+
+
 class StuckTest(unittest.TestCase):
     """`ipctrace stuck`: one look at a process that is already hung."""
 
-    def start(self, *args):
+    def start(self, *args, busy=False):
         h = Hang(*args)
         self.addCleanup(h.kill)
-        time.sleep(0.2)     # every thread in its wait
+        if busy:
+            time.sleep(0.2)
+        else:
+            settle(h.pid)   # every thread in its wait, however loaded the machine
         return h
 
     def test_abba_attached(self):
@@ -174,8 +227,12 @@ class StuckTest(unittest.TestCase):
         sh = subprocess.Popen(["sh", "-c", "sleep 1000 | cat"], stdout=subprocess.DEVNULL,
                               start_new_session=True)
         self.addCleanup(lambda: (os.killpg(sh.pid, signal.SIGKILL), sh.wait()))
-        time.sleep(0.5)
-        rc, doc, r = stuck("-p", str(sh.pid))
+        # both children started and in their calls, however loaded the machine
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and sorted(children_comms(sh.pid)) != ["cat", "sleep"]:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        rc, doc, r = stuck("--blocked-min", "0", "-p", str(sh.pid))
         self.assertEqual(rc, 0, r.stderr)
         t = {x["comm"]: x for x in doc["blocked"]}
         self.assertEqual((t["sh"]["wait"], t["sh"]["owner_tid"]), ("child", -1))
@@ -187,7 +244,7 @@ class StuckTest(unittest.TestCase):
 
     def test_negatives(self):
         for scenario in ("contended", "condvar"):
-            h = self.start(scenario)
+            h = self.start(scenario, busy=scenario == "contended")
             for _ in range(3):
                 rc, doc, r = stuck("--blocked-min", "0", "-p", str(h.pid))
                 self.assertEqual(rc, 0, f"{scenario}: {r.stdout}")
@@ -224,7 +281,7 @@ class LiveTest(unittest.TestCase):
     def start(self, *args):
         h = Hang(*args)
         self.addCleanup(h.kill)
-        time.sleep(0.2)
+        settle(h.pid)
         return h
 
     def test_abba_attached_live(self):
