@@ -72,6 +72,7 @@ struct taskscan {
 	struct vec seen[2];		/* struct scan_seen: the last look's, this look's */
 	struct hmap *seen_idx;		/* tid -> index in seen[!cur] (the last look) */
 	struct hmap *alive;		/* this look: owner tid -> its process, or 0 if gone */
+	struct hmap *children_sent;	/* pid -> 1: IPC_REC_TASK pushed for a waited child */
 	int cur;
 };
 
@@ -98,9 +99,11 @@ struct taskscan *taskscan__new(struct loader *l, struct collector *c,
 	ts->stack_ids = hmap__new(sizeof(struct scan_stack_key));
 	ts->seen_idx = hmap__new(sizeof(uint32_t));
 	ts->alive = hmap__new(sizeof(int32_t));
+	ts->children_sent = hmap__new(sizeof(uint32_t));
 	vec__init(&ts->seen[0], sizeof(struct scan_seen));
 	vec__init(&ts->seen[1], sizeof(struct scan_seen));
-	if (!ts->asked || !ts->maps_done || !ts->stack_ids || !ts->seen_idx || !ts->alive) {
+	if (!ts->asked || !ts->maps_done || !ts->stack_ids || !ts->seen_idx || !ts->alive ||
+	    !ts->children_sent) {
 		taskscan__free(ts);
 		errno = ENOMEM;
 		return NULL;
@@ -117,6 +120,7 @@ void taskscan__free(struct taskscan *ts)
 	hmap__free(ts->stack_ids);
 	hmap__free(ts->seen_idx);
 	hmap__free(ts->alive);
+	hmap__free(ts->children_sent);
 	vec__release(&ts->seen[0]);
 	vec__release(&ts->seen[1]);
 	free(ts);
@@ -317,7 +321,48 @@ static void classify_futex(struct taskscan *ts, struct ipc_rec_blocked *b)
 		set_owner(ts, b, IPC_WAIT_MUTEX, b->word & FUTEX_TID_MASK);
 }
 
-static void classify_child(struct ipc_rec_blocked *b)
+static int push_rec(void *ctx, const void *rec, size_t len)
+{
+	struct taskscan *ts = ctx;
+
+	return collector__push(ts->c, rec, len);
+}
+
+/*
+ * The children a wait4(-1) waits for, made known to the model (an
+ * IPC_REC_TASK each, with its parent), once per child: the trace may not
+ * have seen them fork.
+ */
+static void tell_children(struct taskscan *ts, const struct ipc_rec_blocked *b)
+{
+	char path[64], buf[4096], *p, *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/children", b->hdr.pid, b->hdr.tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	for (p = buf; *p; p = end) {
+		unsigned long child = strtoul(p, &end, 10);
+		uint32_t pid = child;
+		bool created;
+
+		if (end == p)
+			break;
+		if (!child || child > UINT32_MAX ||
+		    !hmap__upsert(ts->children_sent, &pid, 1, &created) || !created)
+			continue;
+		procfs__snapshot_task(pid, push_rec, ts);
+	}
+}
+
+static void classify_child(struct taskscan *ts, struct ipc_rec_blocked *b)
 {
 	int32_t who;
 
@@ -330,6 +375,8 @@ static void classify_child(struct ipc_rec_blocked *b)
 	b->bflags |= IPC_BLK_OWNER;
 	if (who > 0 && !procfs__pid_exists(who))
 		b->bflags |= IPC_BLK_OWNER_GONE;
+	if (who < 0)
+		tell_children(ts, b);
 }
 
 /* What the thread waits for: wait, owner, object. */
@@ -366,7 +413,7 @@ static void classify(struct taskscan *ts, struct ipc_rec_blocked *b)
 		syscalls__other_name(b->sc_nr, &other);
 	b->wait = other;
 	if (other == IPC_WAIT_CHILD)
-		classify_child(b);
+		classify_child(ts, b);
 	else if (other == IPC_WAIT_OTHER && (b->state == 'D' || b->state == 'I'))
 		b->wait = IPC_WAIT_DISK;
 }
