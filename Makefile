@@ -7,6 +7,7 @@
 #   make check-unit       cmocka unit tests only (no root needed)
 #   make check-asan       unit tests built with ASan/UBSan (in build/asan)
 #   make check-golden     report of the golden recordings, byte for byte (no root)
+#   make check-fuzz       the libFuzzer targets, FUZZ_SECONDS each (clang; in build/fuzz)
 #   make install          PREFIX=/usr/local DESTDIR=
 #   make deb              Debian package in $(OUTPUT)/ (binary, man page, completion)
 #   make vmlinux          regenerate vmlinux/$(uname -m)/vmlinux.h from this kernel
@@ -92,6 +93,7 @@ $(OUTPUT)/tools/hang: TOOL_CFLAGS := -std=gnu11 -g -O2 -fomit-frame-pointer \
 .SECONDARY: $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%.o,$(UNIT_SRCS) $(UNIT_HELPER_SRCS)) \
 	$(OUTPUT)/tests/bpf/watchkey.bpf.o
 .PHONY: all clean check check-unit check-integration check-cli check-asan check-golden install \
+	fuzz check-fuzz \
 	uninstall vmlinux tools demo deb
 
 all: $(BIN) tools
@@ -193,6 +195,29 @@ check-unit: $(UNIT_BINS)
 		$$t || fail=1; \
 	done; exit $$fail
 
+# Fuzzing (libFuzzer, clang): the library again in $(OUTPUT)/fuzz with coverage
+# and ASan/UBSan, and the two targets of tests/fuzz/fuzz_report.c.  check-fuzz
+# runs each for FUZZ_SECONDS from the seed corpus (the golden recordings and
+# tests/fuzz/seeds/); `make fuzz` only builds them.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_SAN := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_DIR := $(OUTPUT)/fuzz
+FUZZ_BINS := $(FUZZ_DIR)/fuzz_recording $(FUZZ_DIR)/fuzz_records
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(FUZZ_DIR) CC=$(FUZZ_CC) \
+		LIBBPF_STATIC=$(LIBBPF_STATIC) CFLAGS='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+		$(FUZZ_BINS)
+
+$(OUTPUT)/fuzz_recording $(OUTPUT)/fuzz_records: tests/fuzz/fuzz_report.c $(LIB)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(if $(findstring records,$@),-DFUZZ_RAW_RECORDS) \
+		$< $(LIB) $(LDLIBS) -o $@
+
+check-fuzz: fuzz
+	$(Q)tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 check-asan:
 	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)/asan LIBBPF_STATIC=$(LIBBPF_STATIC) \
 		CFLAGS='-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all' \
@@ -211,6 +236,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory check-unit
 	$(Q)$(MAKE) --no-print-directory check-golden
 	$(Q)$(MAKE) --no-print-directory check-asan
+	$(Q)$(MAKE) --no-print-directory check-fuzz
 	$(Q)$(MAKE) --no-print-directory check-integration
 
 demo: $(BIN) tools

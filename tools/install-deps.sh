@@ -28,7 +28,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 pkgs=(
-	make gcc clang llvm pkg-config
+	make gcc clang llvm libclang-rt-dev pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libmicrohttpd-dev libcmocka-dev
 	python3 graphviz procps iproute2 util-linux bindfs
 	dpkg-dev man-db prometheus

@@ -527,7 +527,8 @@ static void promote(struct metrics *m)
 		*p = i;
 	}
 	sort_rows = &m->rows;
-	qsort(m->order.data, m->order.len, sizeof(size_t), cmp_rows);
+	if (m->order.len)	/* data may be NULL, which qsort() must not get */
+		qsort(m->order.data, m->order.len, sizeof(size_t), cmp_rows);
 	for (size_t i = 0; i < m->order.len; i++) {
 		int s = slot_free(m);
 

@@ -294,7 +294,8 @@ static size_t sort_rows(struct summary *s, const struct vec *rows, size_t counte
 	}
 	sort_vec = rows;
 	sort_off = counters_off;
-	qsort(s->order.data, n, sizeof(size_t), cmp_rows);
+	if (n)	/* no rows: data may be NULL, which qsort() must not get */
+		qsort(s->order.data, n, sizeof(size_t), cmp_rows);
 	return n;
 }
 

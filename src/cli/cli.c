@@ -161,6 +161,7 @@ void cli__defaults(struct env *env)
 	};
 }
 
+__attribute__((format(printf, 2, 3)))
 static int fail(struct env *env, const char *fmt, ...)
 {
 	va_list ap;

@@ -39,6 +39,7 @@ struct loader {
 static int log_verbose;
 static char last_prog_error[256];
 
+__attribute__((format(printf, 2, 0)))
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char line[512];
