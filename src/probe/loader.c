@@ -32,6 +32,10 @@ struct loader {
 	struct bpf_link **links;	/* grows: --locks adds uprobes per library */
 	int nr_links;
 	int cap_links;
+	int *link_fds;			/* --locks: multi-uprobe links (raw bpf(2) fds) */
+	int nr_link_fds;
+	int cap_link_fds;
+	bool uprobe_multi;		/* the lock programs attach as multi-uprobes */
 	int ncpus;
 };
 
@@ -154,6 +158,81 @@ static void configure(struct ipctrace_bpf *skel, const struct loader_opts *o)
 	}
 }
 
+/*
+ * Multi-uprobe links (BPF_TRACE_UPROBE_MULTI, Linux 6.6): one link places
+ * a program on many offsets of one file, and removing it waits for one
+ * grace period instead of one per probe.  libbpf 1.1 has no wrapper for it:
+ * the link is made with bpf(BPF_LINK_CREATE) directly.  The layout is the
+ * kernel's link_create.uprobe_multi (uapi linux/bpf.h).
+ */
+#define LINK_TRACE_UPROBE_MULTI		48	/* enum bpf_attach_type */
+#define LINK_F_UPROBE_MULTI_RETURN	1u
+
+union uprobe_multi_attr {
+	struct {
+		__u32 prog_fd;
+		__u32 target_fd;
+		__u32 attach_type;
+		__u32 flags;
+		__aligned_u64 path;
+		__aligned_u64 offsets;
+		__aligned_u64 ref_ctr_offsets;
+		__aligned_u64 cookies;
+		__u32 cnt;
+		__u32 uflags;
+		__u32 pid;
+	} s;
+	char bytes[64];
+};
+
+static int uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offsets,
+			     const uint64_t *cookies, size_t n, bool ret, uint32_t pid)
+{
+	union uprobe_multi_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.s.prog_fd = (__u32)prog_fd;
+	a.s.attach_type = LINK_TRACE_UPROBE_MULTI;
+	a.s.path = (uintptr_t)path;
+	a.s.offsets = (uintptr_t)offsets;
+	a.s.cookies = (uintptr_t)cookies;
+	a.s.cnt = (__u32)n;
+	a.s.uflags = ret ? LINK_F_UPROBE_MULTI_RETURN : 0;
+	a.s.pid = pid;
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a));
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Whether this kernel makes multi-uprobe links: a program of that attach
+ * type loads, and a link on a directory ("/") fails the way only a kernel
+ * that knows them fails (EBADF: not a regular file), as libbpf probes it.
+ * IPCTRACE_NO_UPROBE_MULTI=1 says no, to run the one-link-per-probe way.
+ */
+static bool uprobe_multi_supported(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, po, .expected_attach_type = LINK_TRACE_UPROBE_MULTI);
+	const char *no = getenv("IPCTRACE_NO_UPROBE_MULTI");
+	uint64_t offset = 0;
+	int prog, link;
+
+	if (no && *no && strcmp(no, "0"))
+		return false;
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &po);
+	if (prog < 0)
+		return false;
+	link = uprobe_multi_link(prog, "/", &offset, NULL, 1, false, 0);
+	if (link >= 0)
+		close(link);
+	close(prog);
+	return link == -EBADF;
+}
+
 struct loader *loader__load(const struct loader_opts *opts, char *err, size_t errlen)
 {
 	struct loader *l;
@@ -179,6 +258,13 @@ struct loader *loader__load(const struct loader_opts *opts, char *err, size_t er
 		goto err_free;
 	}
 	configure(l->skel, opts);
+	if (opts->locks && uprobe_multi_supported()) {
+		l->uprobe_multi = true;
+		bpf_program__set_expected_attach_type(l->skel->progs.ipc_lock_enter,
+						      LINK_TRACE_UPROBE_MULTI);
+		bpf_program__set_expected_attach_type(l->skel->progs.ipc_lock_return,
+						      LINK_TRACE_UPROBE_MULTI);
+	}
 	last_prog_error[0] = 0;
 	ret = ipctrace_bpf__load(l->skel);
 	if (ret) {
@@ -193,6 +279,35 @@ err_free:
 	loader__destroy(l);
 	errno = -ret;
 	return NULL;
+}
+
+bool loader__uprobe_multi(const struct loader *l)
+{
+	return l->uprobe_multi;
+}
+
+int loader__attach_uprobes(struct loader *l, bool ret, const char *path, int pid,
+			   const uint64_t *offsets, const uint64_t *cookies, size_t n)
+{
+	struct bpf_program *prog = loader__lock_prog(l, ret);
+	int fd, *fds, cap;
+
+	if (!prog || !l->uprobe_multi)
+		return -EOPNOTSUPP;
+	if (l->nr_link_fds == l->cap_link_fds) {
+		cap = l->cap_link_fds ? 2 * l->cap_link_fds : 16;
+		fds = realloc(l->link_fds, cap * sizeof(*fds));
+		if (!fds)
+			return -ENOMEM;
+		l->link_fds = fds;
+		l->cap_link_fds = cap;
+	}
+	fd = uprobe_multi_link(bpf_program__fd(prog), path, offsets, cookies, n, ret,
+			       pid < 0 ? 0 : (uint32_t)pid);
+	if (fd < 0)
+		return fd;
+	l->link_fds[l->nr_link_fds++] = fd;
+	return 0;
 }
 
 int loader__add_link(struct loader *l, struct bpf_link *link)
@@ -314,7 +429,13 @@ void loader__destroy(struct loader *l)
 		return;
 	bpf_link__destroy(l->task_iter);
 	free(l->tasks);
-	/* uprobes: each removal waits for a grace period (~0.1 s), see locks.h */
+	/*
+	 * uprobes: each removal of a one-probe link waits for a grace period
+	 * (~0.1 s), a multi-uprobe link's for one in all (see locks.h)
+	 */
+	for (int i = 0; i < l->nr_link_fds; i++)
+		close(l->link_fds[i]);
+	free(l->link_fds);
 	for (int i = 0; i < l->nr_links; i++)
 		bpf_link__destroy(l->links[i]);
 	free(l->links);

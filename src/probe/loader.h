@@ -54,6 +54,16 @@ struct bpf_program;
 struct bpf_link;
 /* --locks: the uprobe for function entries (ret false) or returns; NULL without opts->locks. */
 struct bpf_program *loader__lock_prog(const struct loader *l, bool ret);
+/* Whether the lock programs attach as multi-uprobes (loader__attach_uprobes()). */
+bool loader__uprobe_multi(const struct loader *l);
+/*
+ * Place the lock program for entries (ret false) or returns on n offsets of
+ * the file at path, with their BPF cookies, for process pid (-1: all), as
+ * one multi-uprobe link kept until loader__destroy().  0, -EOPNOTSUPP
+ * without multi-uprobes, or -errno.
+ */
+int loader__attach_uprobes(struct loader *l, bool ret, const char *path, int pid,
+			   const uint64_t *offsets, const uint64_t *cookies, size_t n);
 /* Keep a link attached elsewhere, destroyed with the loader.  0, or -ENOMEM (link destroyed). */
 int loader__add_link(struct loader *l, struct bpf_link *link);
 

@@ -502,28 +502,80 @@ static int attach_one(struct locks *lk, bool ret, const struct lk_file *f, int p
 	return err_no;
 }
 
-static int attach_fn(struct locks *lk, const struct lk_file *f, int pid,
-		     const struct locks_fn *fn, uint64_t offset, char *err, size_t errlen)
+/*
+ * The functions placed in one file for one pid (-1: all), attached
+ * together: with multi-uprobes, one link for the entries and one for the
+ * returns, whose removal at exit waits for one grace period, not one per
+ * probe; without, two links per function.
+ */
+struct lk_batch {
+	const struct lk_file *f;
+	size_t n;
+	uint64_t offsets[NR_LOCK_FNS];
+	uint64_t cookies[NR_LOCK_FNS];
+	const struct locks_fn *fns[NR_LOCK_FNS];
+};
+
+static void batch_add(struct locks *lk, struct lk_batch *b, const struct lk_file *f, int pid,
+		      const struct locks_fn *fn, uint64_t offset)
 {
 	struct lk_probe p = { .dev = f->dev, .ino = f->ino, .offset = offset, .pid = pid };
-	struct lk_probe *slot;
-	int ret;
 
 	if (probe_known(lk, &p))
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->offsets[i] == offset)
+			return;		/* an alias of a function placed already */
+	b->f = f;
+	b->offsets[b->n] = offset;
+	b->cookies[b->n] = fn->func;
+	b->fns[b->n++] = fn;
+}
+
+static int batch_attach_multi(struct locks *lk, const struct lk_batch *b, int pid, char *err,
+			      size_t errlen)
+{
+	int ret = 0;
+
+	for (int r = 0; r < 2 && !ret; r++)
+		ret = loader__attach_uprobes(lk->loader, r, b->f->open_path, pid, b->offsets,
+					     b->cookies, b->n);
+	if (ret && pid < 0)
+		snprintf(err, errlen, "failed to attach uprobes to %zu functions in %s "
+			 "(all processes): %s", b->n, b->f->label, strerror(-ret));
+	else if (ret)
+		snprintf(err, errlen, "failed to attach uprobes to %zu functions in %s (pid %d): %s",
+			 b->n, b->f->label, pid, strerror(-ret));
+	return ret;
+}
+
+static int batch_attach(struct locks *lk, const struct lk_batch *b, int pid, char *err,
+			size_t errlen)
+{
+	struct lk_probe *slot;
+	int ret = 0;
+
+	if (!b->n)
 		return 0;
-	ret = attach_one(lk, false, f, pid, fn, offset, err, errlen);
-	if (!ret)
-		ret = attach_one(lk, true, f, pid, fn, offset, err, errlen);
-	if (ret)
-		return ret;
-	slot = vec__push(&lk->probes);
-	if (!slot)
-		return -ENOMEM;
-	*slot = p;
-	if (lk->opts.verbose > 1)
-		fprintf(stderr, "ipctrace: --locks: %s at %s+0x%llx\n", fn->name, f->label,
-			(unsigned long long)offset);
-	return 0;
+	if (loader__uprobe_multi(lk->loader))
+		ret = batch_attach_multi(lk, b, pid, err, errlen);
+	for (size_t i = 0; i < b->n && !ret && !loader__uprobe_multi(lk->loader); i++) {
+		ret = attach_one(lk, false, b->f, pid, b->fns[i], b->offsets[i], err, errlen);
+		if (!ret)
+			ret = attach_one(lk, true, b->f, pid, b->fns[i], b->offsets[i], err,
+					 errlen);
+	}
+	for (size_t i = 0; i < b->n && !ret; i++) {
+		slot = vec__push(&lk->probes);
+		if (!slot)
+			return -ENOMEM;
+		*slot = (struct lk_probe){ .dev = b->f->dev, .ino = b->f->ino,
+					   .offset = b->offsets[i], .pid = pid };
+		if (lk->opts.verbose > 1)
+			fprintf(stderr, "ipctrace: --locks: %s at %s+0x%llx\n", b->fns[i]->name,
+				b->f->label, (unsigned long long)b->offsets[i]);
+	}
+	return ret;
 }
 
 /* The ELF files of the roles found, opened once per scan. */
@@ -542,9 +594,10 @@ static void elfs_close(struct lk_elfs *e)
 	}
 }
 
-/* Attach fn in the first role's file that defines it.  1 if none does. */
+/* Place fn in the first role's file that defines it (its batch).  1 if none does. */
 static int place_fn(struct locks *lk, struct lk_scan *sc, struct lk_elfs *e,
-		    const struct locks_fn *fn, int pid, char *err, size_t errlen)
+		    struct lk_batch *batch, const struct locks_fn *fn, int pid, char *err,
+		    size_t errlen)
 {
 	uint64_t vaddr, offset, size;
 	int ret;
@@ -559,7 +612,8 @@ static int place_fn(struct locks *lk, struct lk_scan *sc, struct lk_elfs *e,
 		if (ret)
 			return ret;
 		offset = probe_offset(e->elf[r], e->fd[r], offset, size, fn->func);
-		return attach_fn(lk, &sc->files[r], pid, fn, offset, err, errlen);
+		batch_add(lk, &batch[r], &sc->files[r], pid, fn, offset);
+		return 0;
 	}
 	return 1;
 }
@@ -638,6 +692,7 @@ static bool scan_done(struct locks *lk, const struct lk_scan *sc, int pid, bool 
 static int place_all(struct locks *lk, struct lk_scan *sc, char *err, size_t errlen)
 {
 	int pid = lk->opts.all_pids ? -1 : (int)sc->pid;
+	struct lk_batch batch[ROLE_NR] = {};
 	struct lk_elfs e = {};
 	int ret, placed = 0;
 
@@ -648,12 +703,14 @@ static int place_all(struct locks *lk, struct lk_scan *sc, char *err, size_t err
 		return 0;
 	ret = open_roles(sc, &e, err, errlen);
 	for (size_t i = 0; i < NR_LOCK_FNS && !ret; i++) {
-		ret = place_fn(lk, sc, &e, &lock_fns[i], pid, err, errlen);
+		ret = place_fn(lk, sc, &e, batch, &lock_fns[i], pid, err, errlen);
 		if (ret == 1)
 			ret = fn_missing(lk, sc, i, err, errlen);
 		else if (!ret)
 			placed++;
 	}
+	for (int r = 0; r < ROLE_NR && !ret; r++)
+		ret = batch_attach(lk, &batch[r], pid, err, errlen);
 	elfs_close(&e);
 	if (!ret)
 		scan_done(lk, sc, pid, true);

@@ -40,11 +40,13 @@
  * locks__poll() attaches there once the new image had time to load it.
  *
  * Cost (tools/bench-locks.py): each probe hit is a trap into the kernel,
- * four per lock/unlock pair.  Each probe is also one perf event, and the
- * kernel removes them one RCU grace period at a time (about 0.1 s each
- * here, serialized): 48 probes per library make ipctrace take ~5 s to
- * exit.  libbpf >= 1.3's uprobe_multi links (one per library) would make
- * that one grace period; this code keeps to the libbpf 1.1 API.
+ * four per lock/unlock pair.  Where the kernel has multi-uprobe links
+ * (6.6+), the functions of one file go in as two links, entries and
+ * returns (loader__attach_uprobes(), bpf(2) directly: libbpf 1.1 has no
+ * wrapper), removed in one grace period at exit; else each probe is a
+ * link of its own, and the kernel removes them one grace period at a time
+ * (about 0.1 s each here, serialized: 48 probes per library and process,
+ * ~8 s to exit for two processes; tools/bench-locks-exit.py).
  */
 #ifndef IPCTRACE_LOCKS_H
 #define IPCTRACE_LOCKS_H
