@@ -668,7 +668,8 @@ static void args_common(struct jw *w, const struct ipc_hdr *h, const char *obj)
 	default:
 		break;
 	}
-	if (h->ret < 0 && ipc_errno_name((int)-h->ret))
+	/* a recording can hold any value: -INT64_MIN does not exist */
+	if (h->ret < 0 && h->ret >= -0x7fffffff && ipc_errno_name((int)-h->ret))
 		jw__kv_str(w, "error", ipc_errno_name((int)-h->ret));
 	else
 		jw__kv_s64(w, "ret", h->ret);
